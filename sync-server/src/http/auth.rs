@@ -1,0 +1,210 @@
+//! Logging in and out, and the bearer token every other `/api/v1` call
+//! carries.
+//!
+//! A token is 32 random bytes in hex, shown to the device once. The relay
+//! keeps only its SHA-256, bound to the account, the account's grid and the
+//! device, so a leaked database holds nothing that logs in; a plain hash is
+//! enough because the token has far too much entropy to guess.
+
+use std::sync::OnceLock;
+
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use axum::Json;
+use gridline_schema::wire::{LoginRequest, LoginResponse};
+use rand::RngCore;
+use rusqlite::{params, OptionalExtension};
+use sha2::{Digest, Sha256};
+
+use super::error::ApiError;
+use super::extract::ApiJson;
+use super::grid::load_grid;
+use super::state::{blocking, AppState};
+use crate::{password, store};
+
+/// Who is calling: the account, grid and device a bearer token was minted
+/// for. Extracting it answers 401 `unauthorized` when the token is missing,
+/// unknown or revoked.
+#[derive(Debug, Clone)]
+pub struct DeviceSession {
+    pub account: String,
+    pub grid_code: String,
+    pub device_id: String,
+    token_sha256: String,
+}
+
+impl FromRequestParts<AppState> for DeviceSession {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(bearer_token)
+            .ok_or(ApiError::Unauthorized)?;
+        let token_sha256 = sha256_hex(token.as_bytes());
+        state
+            .db(move |conn| {
+                let session = conn
+                    .query_row(
+                        "SELECT account, grid_code, device_id FROM device_tokens
+                          WHERE token_sha256 = ?1 AND revoked_at_ms IS NULL",
+                        params![token_sha256],
+                        |r| {
+                            Ok(DeviceSession {
+                                account: r.get(0)?,
+                                grid_code: r.get(1)?,
+                                device_id: r.get(2)?,
+                                token_sha256: token_sha256.clone(),
+                            })
+                        },
+                    )
+                    .optional()?;
+                session.ok_or(ApiError::Unauthorized)
+            })
+            .await
+    }
+}
+
+/// The token in an `Authorization: Bearer <token>` header value.
+fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
+/// Lowercase hex SHA-256.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// `POST /api/v1/login`: checks the password and mints a token bound to
+/// the account's grid and the device.
+pub async fn login(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> Result<Json<LoginResponse>, ApiError> {
+    let device_id = req.device_id.trim().to_owned();
+    if device_id.is_empty() || device_id.len() > 200 {
+        return Err(ApiError::invalid(
+            "invalid_device_id",
+            "device_id must be 1 to 200 bytes",
+        ));
+    }
+    let account = req.account.trim().to_owned();
+
+    let lookup = account.clone();
+    let found = state
+        .db(move |conn| {
+            Ok(conn
+                .query_row(
+                    "SELECT display_name, password_hash, grid_code FROM accounts WHERE account = ?1",
+                    params![lookup],
+                    |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)),
+                )
+                .optional()?)
+        })
+        .await?;
+
+    // An unknown account is checked against a stand-in hash, so it takes as
+    // long as a wrong password and the timing does not tell which it was.
+    let password = req.password;
+    let phc = found.as_ref().map(|(_, phc, _)| phc.clone());
+    let verified = blocking(move || {
+        let phc = match phc {
+            Some(phc) => phc,
+            None => stand_in_hash()?.to_owned(),
+        };
+        Ok(password::verify_password(&password, &phc))
+    })
+    .await?;
+    let (display_name, grid_code) = match found {
+        Some((display_name, _, grid_code)) if verified => (display_name, grid_code),
+        _ => {
+            tracing::info!("login refused");
+            return Err(ApiError::LoginFailed);
+        }
+    };
+
+    let token = mint_token();
+    let token_sha256 = sha256_hex(token.as_bytes());
+    let response_account = account.clone();
+    let grid = state
+        .db(move |conn| {
+            conn.execute(
+                "INSERT INTO device_tokens (token_sha256, account, grid_code, device_id, created_at_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![token_sha256, account, grid_code, device_id, store::now_ms()],
+            )?;
+            load_grid(conn, &grid_code)
+        })
+        .await?;
+    tracing::info!(grid_code = %grid.code, "device logged in");
+    Ok(Json(LoginResponse {
+        token,
+        account: response_account,
+        display_name,
+        grid,
+        server_time_ms: store::now_ms(),
+    }))
+}
+
+/// `POST /api/v1/logout`: revokes the token the request carries.
+pub async fn logout(
+    State(state): State<AppState>,
+    session: DeviceSession,
+) -> Result<StatusCode, ApiError> {
+    state
+        .db(move |conn| {
+            conn.execute(
+                "UPDATE device_tokens SET revoked_at_ms = ?1
+                  WHERE token_sha256 = ?2 AND revoked_at_ms IS NULL",
+                params![store::now_ms(), session.token_sha256],
+            )?;
+            Ok(())
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// 32 random bytes from the operating system, in hex.
+fn mint_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// A hash of a random password, made once, that no login can match.
+fn stand_in_hash() -> Result<&'static str, ApiError> {
+    static HASH: OnceLock<String> = OnceLock::new();
+    if let Some(hash) = HASH.get() {
+        return Ok(hash);
+    }
+    let hash = password::hash_password(&mint_token()).map_err(ApiError::internal)?;
+    Ok(HASH.get_or_init(|| hash))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bearer_token_is_read_with_any_scheme_case_and_nothing_else_is() {
+        assert_eq!(bearer_token("Bearer abc"), Some("abc"));
+        assert_eq!(bearer_token("bearer  abc "), Some("abc"));
+        assert_eq!(bearer_token("Basic abc"), None);
+        assert_eq!(bearer_token("Bearer "), None);
+        assert_eq!(bearer_token("abc"), None);
+    }
+
+    #[test]
+    fn minted_tokens_are_64_hex_characters_and_differ() {
+        let (a, b) = (mint_token(), mint_token());
+
+        assert_eq!(a.len(), 64);
+        assert!(a.bytes().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(a, b);
+    }
+}

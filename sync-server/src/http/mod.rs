@@ -1,0 +1,185 @@
+//! The relay's HTTP server: the device sync API under `/api/v1`, public
+//! photo media, and Open311 GeoReport v2 for the district platform.
+//!
+//! [`router`] is a plain function of [`AppState`], so tests drive it
+//! in-process or over a socket alike; [`serve`] binds it and stops
+//! gracefully on SIGTERM or Ctrl-C. Every request passes one middleware
+//! ([`context`]) that gives it a request id and a tracing span, bounds it in
+//! time and turns every error into [`ErrorBody`](gridline_schema::wire::ErrorBody)
+//! JSON; bodies are limited (JSON 1 MiB, photos `MAX_PHOTO_BYTES`), may
+//! arrive gzipped, and answers are compressed when the client accepts it.
+//!
+//! Handlers are named `<resource>_<action>` and live by concept: [`auth`]
+//! (login, logout, the bearer-token extractor), [`sync`] and [`push`],
+//! [`grid`], [`photos`], [`open311`]. [`issues`] writes and reads issues for
+//! all of them; `openapi.json` documents every route, and a test keeps the
+//! two in step.
+
+mod auth;
+mod context;
+mod error;
+mod extract;
+mod grid;
+mod issues;
+mod open311;
+mod photos;
+mod push;
+mod rfc3339;
+mod state;
+mod sync;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, Uri};
+use axum::response::IntoResponse;
+use axum::routing::{get, post, MethodRouter};
+use axum::{Json, Router};
+use gridline_schema::wire::MAX_PHOTO_BYTES;
+use tower_http::compression::CompressionLayer;
+use tower_http::decompression::RequestDecompressionLayer;
+
+pub use auth::DeviceSession;
+pub use context::{REQUEST_ID, REQUEST_TIMEOUT};
+pub use error::ApiError;
+pub use state::AppState;
+
+/// The largest JSON body, in bytes (after gzip decompression).
+pub const JSON_BODY_LIMIT: usize = 1024 * 1024;
+
+/// The hand-written OpenAPI 3.1 description of every route.
+pub const OPENAPI_JSON: &str = include_str!("openapi.json");
+
+/// Every route: its path and handlers. The router is built from this list
+/// and [`route_paths`] reads it, so the documentation test sees exactly
+/// what is served.
+fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![
+        ("/healthz", get(health_get)),
+        ("/openapi.json", get(openapi_get)),
+        ("/api/v1/login", post(auth::login)),
+        ("/api/v1/logout", post(auth::logout)),
+        ("/api/v1/grid", get(grid::grid_get)),
+        ("/api/v1/push", post(sync::push)),
+        ("/api/v1/pull", get(sync::pull)),
+        (
+            "/api/v1/photos/{sha256}",
+            get(photos::photo_get)
+                .head(photos::photo_head)
+                .put(photos::photo_put)
+                .layer(DefaultBodyLimit::max(MAX_PHOTO_BYTES)),
+        ),
+        ("/media/{file}", get(photos::media_get)),
+        ("/open311/v2/services.json", get(open311::services_list)),
+        ("/open311/v2/services/{file}", get(open311::service_get)),
+        (
+            "/open311/v2/requests.json",
+            get(open311::requests_list).post(open311::request_create),
+        ),
+        ("/open311/v2/requests/{file}", get(open311::request_get)),
+    ]
+}
+
+/// The path of every route the router serves, as written in the router
+/// (and in `openapi.json`).
+pub fn route_paths() -> Vec<&'static str> {
+    routes().into_iter().map(|(path, _)| path).collect()
+}
+
+/// The relay's router with all middleware, ready to serve.
+pub fn router(state: AppState) -> Router {
+    let mut router = Router::new();
+    for (path, handlers) in routes() {
+        router = router.route(path, handlers);
+    }
+    // Layers run outside-in from the last one added: compression sees the
+    // finished response; the request context wraps everything else, so even
+    // a decompression failure gets a request id and a JSON body.
+    router
+        .fallback(route_not_found)
+        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+        .layer(RequestDecompressionLayer::new())
+        .layer(axum::middleware::from_fn(context::request_context))
+        .layer(CompressionLayer::new())
+        .with_state(state)
+}
+
+/// Opens the store in `data_dir` and serves the relay on `listen` until
+/// SIGTERM or Ctrl-C, letting requests in flight finish.
+pub async fn serve(data_dir: PathBuf, listen: SocketAddr) -> anyhow::Result<()> {
+    let state = AppState::open(&data_dir)
+        .with_context(|| format!("opening the store in {}", data_dir.display()))?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("listening on {listen}"))?;
+    tracing::info!(
+        address = %listener.local_addr()?,
+        data = %data_dir.display(),
+        "relay listening"
+    );
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("serving HTTP")?;
+    tracing::info!("relay stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::warn!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut sigterm) => {
+                sigterm.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down; finishing requests in flight");
+}
+
+/// `GET /healthz`.
+async fn health_get() -> Json<serde_json::Value> {
+    Json(serde_json::json!({ "status": "ok" }))
+}
+
+/// `GET /openapi.json`.
+async fn openapi_get() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI_JSON)
+}
+
+async fn route_not_found(uri: Uri) -> ApiError {
+    ApiError::NotFound(format!("no route for {}", uri.path()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_openapi_document_is_json_of_version_3_1() {
+        let doc: serde_json::Value = serde_json::from_str(OPENAPI_JSON).unwrap();
+
+        assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+        assert!(doc["paths"].as_object().unwrap().len() >= route_paths().len());
+    }
+}

@@ -1,0 +1,106 @@
+//! Photo upload, checks and the photo a report waits for.
+
+use super::*;
+
+#[tokio::test]
+async fn a_report_waits_for_its_photo_and_applies_once_the_photo_is_uploaded() {
+    let fixture = Fixture::new();
+    let base = fixture.serve().await;
+    let device = Device::login(&base, ACCOUNT_A).await;
+    let photo = jpeg(1);
+    let sha = sha256_hex(&photo);
+    let op = report_op("违规搭建彩钢房", vec![sha.clone()]);
+
+    let early = device.push(std::slice::from_ref(&op)).await;
+    let head_before = device
+        .client
+        .head(format!("{base}/api/v1/photos/{sha}"))
+        .bearer_auth(&device.token)
+        .send()
+        .await
+        .unwrap();
+    let put = device.put_photo(&sha, photo.clone()).await;
+    let put_status = put.status();
+    let receipt: PhotoReceipt = put.json().await.unwrap();
+    let put_again = device.put_photo(&sha, photo.clone()).await;
+    let head_after = device
+        .client
+        .head(format!("{base}/api/v1/photos/{sha}"))
+        .bearer_auth(&device.token)
+        .send()
+        .await
+        .unwrap();
+    let late = device.push(std::slice::from_ref(&op)).await;
+
+    assert_eq!(early[0].outcome, Outcome::Retry);
+    assert_eq!(early[0].code.as_deref(), Some("photo_missing"));
+    assert_eq!(head_before.status(), 404);
+    assert_eq!(put_status, 201);
+    assert_eq!(
+        (receipt.sha256.as_str(), receipt.bytes),
+        (sha.as_str(), photo.len() as u64)
+    );
+    assert_eq!(receipt.content_type, "image/jpeg");
+    assert_eq!(
+        put_again.status(),
+        200,
+        "the same bytes again change nothing"
+    );
+    assert_eq!(head_after.status(), 200);
+    assert_eq!(
+        head_after.headers()["content-length"],
+        photo.len().to_string().as_str()
+    );
+    assert_eq!(
+        late[0].outcome,
+        Outcome::Applied,
+        "the retried op applies after the upload"
+    );
+    assert_eq!(fixture.count("SELECT COUNT(*) FROM photos"), 1);
+    assert_eq!(fixture.count("SELECT COUNT(*) FROM issue_photos"), 1);
+}
+
+#[tokio::test]
+async fn a_photo_whose_bytes_do_not_hash_to_its_name_is_refused() {
+    let fixture = Fixture::new();
+    let base = fixture.serve().await;
+    let device = Device::login(&base, ACCOUNT_A).await;
+
+    let response = device.put_photo(&sha256_hex(&jpeg(2)), jpeg(3)).await;
+
+    assert_eq!(response.status(), 422);
+    assert_eq!(error_body(response).await.code, "photo_hash_mismatch");
+    assert_eq!(fixture.count("SELECT COUNT(*) FROM photos"), 0);
+}
+
+#[tokio::test]
+async fn a_photo_that_is_not_an_image_is_refused() {
+    let fixture = Fixture::new();
+    let base = fixture.serve().await;
+    let device = Device::login(&base, ACCOUNT_A).await;
+    let text = b"this is not a photo at all".to_vec();
+
+    let response = device.put_photo(&sha256_hex(&text), text).await;
+
+    assert_eq!(response.status(), 415);
+    assert_eq!(error_body(response).await.code, "photo_not_image");
+}
+
+#[tokio::test]
+async fn a_photo_over_the_size_limit_is_refused_with_a_json_413() {
+    let fixture = Fixture::new();
+    let router = fixture.router();
+    let token = token_in_process(&router, ACCOUNT_A).await;
+    let big = vec![0u8; MAX_PHOTO_BYTES + 1];
+    let req = Request::put(format!("/api/v1/photos/{}", sha256_hex(&big)))
+        .header("authorization", format!("Bearer {token}"))
+        .body(Body::from(big))
+        .unwrap();
+
+    let (status, headers, body) = call(&router, req).await;
+
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    let error: ErrorBody = serde_json::from_slice(&body).unwrap();
+    assert_eq!(error.code, "payload_too_large");
+    assert!(headers.contains_key(REQUEST_ID));
+}
