@@ -1,0 +1,4 @@
+fn main() {
+    #[cfg(feature = "shell")]
+    tauri_build::build();
+}

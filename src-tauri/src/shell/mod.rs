@@ -1,0 +1,94 @@
+//! The Tauri shell: builds the app, manages the [`Device`], serves stored
+//! photos under the `gridline-photo` scheme and syncs in the background.
+
+mod commands;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tauri::http::{header, Response, StatusCode};
+use tauri::Manager;
+
+use crate::core::Device;
+
+/// Background sync interval unless `GRIDLINE_SYNC_INTERVAL_S` says otherwise.
+const DEFAULT_SYNC_INTERVAL: Duration = Duration::from_secs(120);
+
+/// Starts the app. The mobile builds enter here too.
+#[cfg_attr(mobile, tauri::mobile_entry_point)]
+pub fn run() {
+    init_logging();
+    tauri::Builder::default()
+        .setup(|app| {
+            let data_dir = match std::env::var_os("GRIDLINE_DATA_DIR") {
+                Some(dir) => dir.into(),
+                None => app.path().app_data_dir()?,
+            };
+            let device = Arc::new(Device::open(&data_dir)?);
+            tracing::info!(data_dir = %data_dir.display(), "device opened");
+            spawn_background_sync(device.clone());
+            app.manage(device);
+            Ok(())
+        })
+        .register_uri_scheme_protocol("gridline-photo", |ctx, request| {
+            let device = ctx.app_handle().state::<Arc<Device>>();
+            let sha = request.uri().path().trim_start_matches('/');
+            match device.read_photo(sha) {
+                Ok(bytes) => Response::builder()
+                    .header(header::CONTENT_TYPE, "image/jpeg")
+                    .header(header::CACHE_CONTROL, "max-age=31536000, immutable")
+                    .body(bytes),
+                Err(_) => Response::builder()
+                    .status(StatusCode::NOT_FOUND)
+                    .body(Vec::new()),
+            }
+            .unwrap_or_else(|_| Response::new(Vec::new()))
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::default_server,
+            commands::login,
+            commands::current_session,
+            commands::logout,
+            commands::home_summary,
+            commands::sync_state,
+            commands::sync_now,
+            commands::import_photo,
+            commands::create_report,
+            commands::my_reports,
+            commands::grid_tasks,
+        ])
+        .run(tauri::generate_context!())
+        .expect("the Tauri application failed to start");
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .try_init();
+}
+
+/// Syncs now and then while a session exists, so work leaves the phone
+/// without the leader pressing anything once the network is back.
+fn spawn_background_sync(device: Arc<Device>) {
+    let interval = std::env::var("GRIDLINE_SYNC_INTERVAL_S")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .map(Duration::from_secs)
+        .unwrap_or(DEFAULT_SYNC_INTERVAL);
+    if interval.is_zero() {
+        return;
+    }
+    tauri::async_runtime::spawn(async move {
+        loop {
+            tokio::time::sleep(interval).await;
+            if matches!(device.current_session(), Ok(Some(_))) {
+                if let Err(e) = device.sync_now().await {
+                    tracing::debug!(code = e.code(), "background sync did not finish");
+                }
+            }
+        }
+    });
+}
