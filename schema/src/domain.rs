@@ -16,8 +16,7 @@ macro_rules! vocabulary {
         }
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum $name {
             $( $(#[$vmeta])* $variant, )+
         }
@@ -44,6 +43,23 @@ macro_rules! vocabulary {
             /// Looks a value up by its code.
             pub fn from_code(code: &str) -> Option<Self> {
                 match code { $($code => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        // Serialized as exactly its code: serde's own snake_case would
+        // write `Hotline12345` as `hotline12345`, not `hotline_12345`.
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.code())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let code = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+                $name::from_code(&code).ok_or_else(|| {
+                    serde::de::Error::unknown_variant(&code, &[$($code),+])
+                })
             }
         }
 
@@ -145,6 +161,11 @@ mod tests {
         }
         for s in IssueStatus::ALL {
             assert_eq!(IssueStatus::from_code(s.code()), Some(*s));
+        }
+        for s in IssueSource::ALL {
+            let json = serde_json::to_string(s).unwrap();
+            assert_eq!(json, format!("\"{}\"", s.code()), "serde writes the code");
+            assert_eq!(serde_json::from_str::<IssueSource>(&json).unwrap(), *s);
         }
         assert_eq!(Domain::from_code("unknown"), None);
     }

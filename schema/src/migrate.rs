@@ -57,8 +57,14 @@ mod tests {
         for migrations in [DEVICE, RELAY] {
             let mut conn = Connection::open_in_memory().unwrap();
 
-            assert_eq!(apply(&mut conn, migrations).unwrap(), migrations.len() as i64);
-            assert_eq!(apply(&mut conn, migrations).unwrap(), migrations.len() as i64);
+            assert_eq!(
+                apply(&mut conn, migrations).unwrap(),
+                migrations.len() as i64
+            );
+            assert_eq!(
+                apply(&mut conn, migrations).unwrap(),
+                migrations.len() as i64
+            );
         }
     }
 
@@ -69,6 +75,9 @@ mod tests {
 
         let err = apply(&mut conn, DEVICE).unwrap_err();
 
-        assert!(matches!(err, MigrateError::TooNew { found: 99, .. }), "{err}");
+        assert!(
+            matches!(err, MigrateError::TooNew { found: 99, .. }),
+            "{err}"
+        );
     }
 }
