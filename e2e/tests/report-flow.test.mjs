@@ -36,6 +36,10 @@ after(async () => {
 
 // One unique description per run, so the Open311 check finds only ours.
 const description = `配电箱柜门损坏，电线裸露，存在触电隐患 ${Date.now()}`
+// WebKit leaves line-clamped text out of the rendered text WebDriver
+// reports, so whole descriptions are read from the DOM.
+const allText = (driver, el) => driver.executeScript('return arguments[0].textContent', el)
+
 const lat = () => leader.point.lat
 const lon = () => leader.point.lon
 
@@ -76,7 +80,7 @@ test('a report filed while the relay is down is saved and shown as pending', asy
 
   const item = await d.wait(async () => {
     const items = await d.findElements(css('my-report-item'))
-    for (const el of items) if ((await el.getText()).includes(description.slice(0, 8))) return el
+    for (const el of items) if ((await allText(d, el)).includes(description)) return el
     return null
   }, 15000, 'the new report never appeared in my reports')
   assert.equal(await item.getAttribute('data-sync'), 'pending')
@@ -143,6 +147,8 @@ test('a hotline complaint posted through Open311 reaches the grid task list', as
     const items = await d.findElements(By.css(`[data-test="task-item"][data-id="${id}"]`))
     return items[0] ?? null
   }, 15000, 'the dispatched task never appeared')
-  assert.ok((await task.getText()).includes(complaint.slice(0, 10)))
+  assert.ok((await allText(d, task)).includes(complaint))
+  const source = await task.findElement(By.css('[data-test="task-source"]'))
+  assert.equal((await source.getText()).trim(), '12345热线', 'the source shows its Chinese label')
   await screenshot(d, '06-tasks')
 })

@@ -7,7 +7,11 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "gridline-relay", version, about = "Gridline relay (网格通中继)")]
+#[command(
+    name = "gridline-relay",
+    version,
+    about = "Gridline relay (网格通中继)"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

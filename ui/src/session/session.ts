@@ -13,15 +13,17 @@ let firstLoad: Promise<Session | null> | null = null
 export const session = readonly(current)
 
 /**
- * Resolves once the core has said whether a session exists. A failure to ask counts
- * as "not logged in": the login screen is always a safe place to land.
+ * The session as of now, once the core has said at start-up whether one exists. A
+ * failure to ask counts as "not logged in": the login screen is always a safe place
+ * to land. Later sign-ins and sign-outs update the mirror, not the start-up answer.
  */
-export function loadSession(): Promise<Session | null> {
+export async function loadSession(): Promise<Session | null> {
   firstLoad ??= api.currentSession().then(
     (value) => (current.value = value),
     () => (current.value = null),
   )
-  return firstLoad
+  await firstLoad
+  return current.value
 }
 
 export async function signIn(server: string, account: string, password: string): Promise<void> {
