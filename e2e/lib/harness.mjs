@@ -3,7 +3,7 @@
 // WebDriver session on it. Everything listens on 127.0.0.1 only.
 
 import { spawn, spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -138,7 +138,9 @@ export async function startApp(workDir, env) {
     dataDir: join(home, 'app'),
     async stop() {
       await session.quit().catch(() => {})
+      const exited = new Promise((r) => driver.once('exit', r))
       driver.kill('SIGTERM')
+      await Promise.race([exited, sleep(5000)])
     },
   }
 }
@@ -158,6 +160,15 @@ async function portOpen(port) {
 /** A fresh working folder for one test run. */
 export function workDir() {
   return mkdtempSync(join(tmpdir(), 'gridline-e2e-'))
+}
+
+/** Keeps the logs of a run beside the screenshots and removes its folder. */
+export function cleanUp(work) {
+  mkdirSync(ARTIFACTS, { recursive: true })
+  for (const log of ['relay.log', 'tauri-driver.log']) {
+    if (existsSync(join(work, log))) copyFileSync(join(work, log), join(ARTIFACTS, log))
+  }
+  rmSync(work, { recursive: true, force: true })
 }
 
 // ----- page helpers -------------------------------------------------------

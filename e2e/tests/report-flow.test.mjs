@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test'
 import { By } from 'selenium-webdriver'
 
 import {
-  buildDemo, click, css, find, freePort, Relay, screenshot, SHARED, startApp, textOf, type,
+  buildDemo, cleanUp, click, css, find, freePort, Relay, screenshot, SHARED, startApp, textOf, type,
   waitFor, waitText, workDir,
 } from '../lib/harness.mjs'
 
@@ -32,6 +32,7 @@ before(async () => {
 after(async () => {
   await app?.stop()
   await relay?.stop()
+  cleanUp(work)
 })
 
 // One unique description per run, so the Open311 check finds only ours.
