@@ -5,7 +5,13 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SHARED=${GRIDLINE_SHARED:-$(cd "$ROOT/.." && pwd)/shared}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+CURRENT_STEP="start"
+step() {
+  CURRENT_STEP="$*"
+  if [ -t 1 ]; then printf '\n\033[1m== %s\033[0m\n' "$*"; else printf '\n== %s\n' "$*"; fi
+}
+# Name the step that failed, so a long log ends with what to look at.
+trap 'rc=$?; [ $rc -ne 0 ] && printf "\ngridline: FAILED at step: %s (exit %s)\n" "$CURRENT_STEP" "$rc" >&2' EXIT
 
 need_shared_data() {
   if [ ! -f "$SHARED/data/divisions/zhengzhou.csv" ]; then

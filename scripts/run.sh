@@ -16,8 +16,9 @@ build_binaries
 
 if [ ! -f "$DATA/demo-credentials.json" ]; then
   step "demo district (Huiji, 410108) into $DATA"
-  "$CARGO_TARGET_DIR/debug/gridline-relay" demo --data "$DATA" --divisions "$SHARED/data/divisions" | tail -n 25
-  echo "(all leaders: $DATA/demo-credentials.json)"
+  "$CARGO_TARGET_DIR/debug/gridline-relay" demo --data "$DATA" --divisions "$SHARED/data/divisions" >"$DATA.demo.txt"
+  sed -n '1,/^$/p' "$DATA.demo.txt"
+  echo "(every leader's account and password: $DATA/demo-credentials.json and $DATA.demo.txt)"
 fi
 
 step "relay on $URL"
@@ -43,13 +44,14 @@ PY
 
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   cat <<MSG
-No display here, so the app window cannot open. The relay keeps running
-(Ctrl-C stops it). To see the app, either
-  - run this command from a desktop session (DISPLAY set), or
-  - in another terminal on a machine with a display:
+No display here (DISPLAY is not set), so the app window cannot open.
+The relay keeps running until Ctrl-C. To see the app:
+  - run this same command from a desktop session on this machine, or
+  - start the app yourself in a desktop session on this machine:
       GRIDLINE_RELAY_URL=$URL $CARGO_TARGET_DIR/debug/gridline
-  - or here, under a virtual display, with a screenshot:
-      xvfb-run -a -s '-screen 0 1280x1024x24' env GRIDLINE_RELAY_URL=$URL $CARGO_TARGET_DIR/debug/gridline
+  - or let the end-to-end test drive it under a virtual display; it saves
+    a screenshot of every main screen in $ROOT/artifacts/e2e/:
+      (cd $ROOT/e2e && xvfb-run -a npm test)
 MSG
   wait $relay
 else

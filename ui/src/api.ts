@@ -69,6 +69,11 @@ export function createReport(report: NewReport): Promise<ReportItem> {
   return call('create_report', { report })
 }
 
+/** Whether the point lies in the leader's grid; null before the grid is downloaded. */
+export function positionInGrid(lat: number, lon: number): Promise<boolean | null> {
+  return call('position_in_grid', { lat, lon })
+}
+
 /** Newest first. */
 export function myReports(): Promise<ReportItem[]> {
   return call('my_reports')

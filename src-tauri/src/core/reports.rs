@@ -4,10 +4,10 @@
 //! operation in one transaction; it shows as pending until the relay
 //! confirms it, and as rejected, with the relay's reason, if refused.
 
-use gridline_schema::geo::is_real_fix;
+use gridline_schema::geo::{is_real_fix, polygons_contain};
 use gridline_schema::wire::{Action, Entity, NewReport, Operation};
 use gridline_schema::{Domain, FocusTag, IssueSource, IssueStatus, PositionSource};
-use rusqlite::{params, Connection, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row};
 use uuid::Uuid;
 
 use super::db::{meta_get, meta_set, now_ms};
@@ -162,6 +162,21 @@ impl Device {
                 })
             })
             .collect()
+    }
+
+    /// Whether a WGS-84 point lies inside the leader's grid; `None` before
+    /// the grid has been downloaded. The screens warn, but do not refuse, a
+    /// report placed outside: the problem may sit just across the line.
+    pub fn position_in_grid(&self, lat: f64, lon: f64) -> Result<Option<bool>> {
+        let conn = self.db.lock();
+        let boundary: Option<String> = conn
+            .query_row("SELECT boundary_json FROM grid LIMIT 1", [], |r| r.get(0))
+            .optional()?;
+        let Some(boundary) = boundary else {
+            return Ok(None);
+        };
+        let polygons: Vec<Vec<[f64; 2]>> = serde_json::from_str(&boundary)?;
+        Ok(Some(is_real_fix(lat, lon) && polygons_contain(&polygons, lon, lat)))
     }
 
     /// The home screen: the grid, its counts and the sync state.

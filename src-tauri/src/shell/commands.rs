@@ -84,6 +84,11 @@ pub fn create_report(device: State<'_, Arc<Device>>, report: NewReportInput) -> 
 }
 
 #[tauri::command]
+pub fn position_in_grid(device: State<'_, Arc<Device>>, lat: f64, lon: f64) -> Cmd<Option<bool>> {
+    device.position_in_grid(lat, lon).map_err(fail)
+}
+
+#[tauri::command]
 pub fn my_reports(device: State<'_, Arc<Device>>) -> Cmd<Vec<ReportItem>> {
     device.my_reports().map_err(fail)
 }

@@ -54,6 +54,7 @@ pub fn run() {
             commands::sync_now,
             commands::import_photo,
             commands::create_report,
+            commands::position_in_grid,
             commands::my_reports,
             commands::grid_tasks,
         ])

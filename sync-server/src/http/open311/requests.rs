@@ -21,6 +21,10 @@ use crate::store;
 const MAX_REQUESTS: usize = 1000;
 /// The window searched when no dates are given, as the spec says.
 const DEFAULT_WINDOW_MS: i64 = 90 * 86_400_000;
+/// How far before its arrival a phone's claimed report time is believed.
+/// A phone may be offline for days, but not for a year; an older claim is a
+/// wrong clock, and the arrival time stands in for it.
+const MAX_CLAIMED_AGE_MS: i64 = 365 * 86_400_000;
 
 /// The spec's search parameters; others (`jurisdiction_id`) are ignored.
 #[derive(Debug, Default, Deserialize)]
@@ -30,6 +34,9 @@ pub struct ListParams {
     start_date: Option<String>,
     end_date: Option<String>,
     status: Option<String>,
+    /// Not in the spec: pages of [`MAX_REQUESTS`], from 1, so a platform can
+    /// walk past the first thousand.
+    page: Option<u32>,
 }
 
 /// One service request as GeoReport v2 lists it; absent values are `null`.
@@ -58,13 +65,15 @@ struct Filter {
     /// When given, only these, and every other filter is ignored (spec).
     ids: Option<Vec<String>>,
     domains: Vec<Domain>,
-    /// Inclusive bounds on the reported time.
+    /// Inclusive bounds on when the relay received the request.
     start_ms: Option<i64>,
     end_ms: Option<i64>,
     open: Option<bool>,
+    /// 1 for the newest thousand, 2 for the next, …
+    page: u32,
 }
 
-/// `GET /open311/v2/requests.json`: newest first, at most 1000.
+/// `GET /open311/v2/requests.json`: newest arrivals first, 1000 a page.
 pub async fn requests_list(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -101,9 +110,10 @@ pub async fn request_get(
     ))
 }
 
-/// Reads the spec's parameters; with no dates the last 90 days are listed,
-/// with no upper bound so a report stamped by a clock a little ahead of the
-/// relay's still shows.
+/// Reads the spec's parameters; with no dates the last 90 days are listed.
+/// Dates select by when the relay received a request, never by a phone's
+/// clock: a report synced days late still appears among the new ones, and a
+/// phone whose clock runs ahead cannot push others off the list.
 fn filter(params: ListParams, now_ms: i64) -> Result<Filter, ApiError> {
     if let Some(ids) = params.service_request_id {
         let ids: Vec<String> = ids
@@ -119,6 +129,7 @@ fn filter(params: ListParams, now_ms: i64) -> Result<Filter, ApiError> {
         }
         return Ok(Filter {
             ids: Some(ids),
+            page: params.page.unwrap_or(1).max(1),
             ..Filter::default()
         });
     }
@@ -178,6 +189,7 @@ fn filter(params: ListParams, now_ms: i64) -> Result<Filter, ApiError> {
         start_ms: Some(start_ms),
         end_ms,
         open,
+        page: params.page.unwrap_or(1).max(1),
     })
 }
 
@@ -196,6 +208,7 @@ struct IssueRow {
     grid_name: String,
     community_name: String,
     township_name: Option<String>,
+    received_at_ms: i64,
     first_photo: Option<String>,
 }
 
@@ -203,6 +216,7 @@ fn select(conn: &Connection, filter: &Filter) -> rusqlite::Result<Vec<IssueRow>>
     let mut sql = String::from(
         "SELECT i.id, i.status, i.domain, i.description, i.address, i.lat, i.lon,
                 i.reported_at_ms, i.updated_at_ms, i.deadline_at_ms, g.name, c.name, t.name,
+                i.received_at_ms,
                 (SELECT p.sha256 FROM issue_photos p WHERE p.issue_id = i.id
                   ORDER BY p.ordinal LIMIT 1)
            FROM issues i
@@ -236,15 +250,16 @@ fn select(conn: &Connection, filter: &Filter) -> rusqlite::Result<Vec<IssueRow>>
         );
     }
     if let Some(start) = filter.start_ms {
-        sql.push_str(" AND i.reported_at_ms >= ?");
+        sql.push_str(" AND i.received_at_ms >= ?");
         args.push(Value::Integer(start));
     }
     if let Some(end) = filter.end_ms {
-        sql.push_str(" AND i.reported_at_ms <= ?");
+        sql.push_str(" AND i.received_at_ms <= ?");
         args.push(Value::Integer(end));
     }
+    let offset = (i64::from(filter.page) - 1) * MAX_REQUESTS as i64;
     sql.push_str(&format!(
-        " ORDER BY i.reported_at_ms DESC, i.id DESC LIMIT {MAX_REQUESTS}"
+        " ORDER BY i.received_at_ms DESC, i.id DESC LIMIT {MAX_REQUESTS} OFFSET {offset}"
     ));
 
     let mut stmt = conn.prepare(&sql)?;
@@ -267,8 +282,19 @@ fn issue_row(r: &Row) -> rusqlite::Result<IssueRow> {
         grid_name: r.get(10)?,
         community_name: r.get(11)?,
         township_name: r.get(12)?,
-        first_photo: r.get(13)?,
+        received_at_ms: r.get(13)?,
+        first_photo: r.get(14)?,
     })
+}
+
+/// When a request was made: the phone's claim, unless it lies in the
+/// future of its arrival or implausibly far before it.
+fn requested_ms(reported_at_ms: i64, received_at_ms: i64) -> i64 {
+    if (received_at_ms - MAX_CLAIMED_AGE_MS..=received_at_ms).contains(&reported_at_ms) {
+        reported_at_ms
+    } else {
+        received_at_ms
+    }
 }
 
 impl IssueRow {
@@ -289,7 +315,10 @@ impl IssueRow {
             service_code: self.domain.code(),
             description: self.description,
             agency_responsible: self.township_name,
-            requested_datetime: rfc3339::format_cst(self.reported_at_ms),
+            requested_datetime: rfc3339::format_cst(requested_ms(
+                self.reported_at_ms,
+                self.received_at_ms,
+            )),
             updated_datetime: rfc3339::format_cst(self.updated_at_ms),
             expected_datetime: self.deadline_at_ms.map(rfc3339::format_cst),
             address,
@@ -353,6 +382,95 @@ mod tests {
                 ..Default::default()
             }),
             "invalid_date"
+        );
+    }
+
+    #[test]
+    fn a_claimed_time_is_believed_only_between_a_year_before_arrival_and_arrival() {
+        let day = 86_400_000;
+
+        assert_eq!(
+            requested_ms(NOW - 3 * day, NOW),
+            NOW - 3 * day,
+            "offline for days"
+        );
+        assert_eq!(
+            requested_ms(NOW + day, NOW),
+            NOW,
+            "clock ahead of the relay"
+        );
+        assert_eq!(requested_ms(0, NOW), NOW, "clock at 1970");
+    }
+
+    /// A store with one grid and issues claimed at `reported` but received
+    /// at `received`, named by their ids.
+    fn store_with(issues: &[(&str, i64, i64)]) -> Connection {
+        let mut conn = Connection::open_in_memory().unwrap();
+        gridline_schema::migrate::apply(&mut conn, gridline_schema::migrate::RELAY).unwrap();
+        conn.execute_batch(
+            "INSERT INTO divisions VALUES ('410108', '惠济区', 'county', NULL);
+             INSERT INTO divisions VALUES ('410108001', '新城街道', 'township', '410108');
+             INSERT INTO divisions VALUES ('410108001001', '金河社区', 'village', '410108001');
+             INSERT INTO grids VALUES ('g1', '第1网格', '410108001001', '[]', 0, 0, 1, 1);",
+        )
+        .unwrap();
+        for (id, reported, received) in issues {
+            conn.execute(
+                "INSERT INTO issues (id, grid_code, domain, description, status, source,
+                                     reported_at_ms, received_at_ms, updated_at_ms)
+                 VALUES (?1, 'g1', 'work_safety', 'x', 'reported', 'patrol', ?2, ?3, ?3)",
+                rusqlite::params![id, reported, received],
+            )
+            .unwrap();
+        }
+        conn
+    }
+
+    #[test]
+    fn listings_go_by_arrival_so_late_syncs_show_and_future_clocks_do_not_jump_ahead() {
+        let hour = 3_600_000;
+        let conn = store_with(&[
+            ("late", NOW - 72 * hour, NOW - hour / 2),
+            ("future", NOW + 400 * hour, NOW - 2 * hour),
+            ("recent", NOW - hour / 4, NOW - hour / 4),
+        ]);
+        let params = ListParams {
+            start_date: Some(rfc3339::format_cst(NOW - hour)),
+            ..ListParams::default()
+        };
+
+        let rows = select(&conn, &filter(params, NOW).unwrap()).unwrap();
+
+        let ids: Vec<_> = rows.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["recent", "late"],
+            "arrived in the last hour, newest arrival first"
+        );
+    }
+
+    #[test]
+    fn the_second_page_starts_after_the_first_thousand() {
+        let issues: Vec<(String, i64, i64)> = (0..1001)
+            .map(|n| (format!("i{n:04}"), NOW - n, NOW - n))
+            .collect();
+        let borrowed: Vec<_> = issues
+            .iter()
+            .map(|(id, a, b)| (id.as_str(), *a, *b))
+            .collect();
+        let conn = store_with(&borrowed);
+        let page = |n| {
+            let params = ListParams {
+                page: Some(n),
+                ..ListParams::default()
+            };
+            select(&conn, &filter(params, NOW).unwrap()).unwrap()
+        };
+
+        assert_eq!(page(1).len(), MAX_REQUESTS);
+        assert_eq!(
+            page(2).iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+            ["i1000"]
         );
     }
 }

@@ -32,9 +32,20 @@ const LIMITS = { lat: 90, lon: 180 } as const
 /** Plain decimal notation only: no exponents, hex, or thousands separators. */
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/
 
+/**
+ * Chinese keyboards type full-width digits and signs, and 。 or ． for a point; they
+ * mean the same plain decimal. A comma stays an error: 34,9 could be either notation.
+ */
+export function foldCoordinateText(text: string): string {
+  return text
+    .replace(/[\uFF10-\uFF19\uFF0B\uFF0D]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/[。．]/g, '.')
+    .replace(/\u3000/g, ' ')
+}
+
 /** The coordinate typed in `text`, or null when it is not a number within range. */
 export function parseCoordinate(text: string, axis: 'lat' | 'lon'): number | null {
-  const trimmed = text.trim()
+  const trimmed = foldCoordinateText(text).trim()
   if (!DECIMAL.test(trimmed)) return null
   const value = Number(trimmed)
   if (Number.isNaN(value) || Math.abs(value) > LIMITS[axis]) return null

@@ -28,7 +28,7 @@ describe('SyncBadge', () => {
 
     expect(wrapper.attributes('data-sync')).toBe('synced')
     expect(wrapper.text()).toContain('已同步')
-    expect(wrapper.text()).toContain('中继已接收 3月5日 09:07')
+    expect(wrapper.text()).toContain('服务器已接收 3月5日 09:07')
   })
 
   it('should show 被拒绝 with the localized reason, not the English message', async () => {

@@ -88,9 +88,32 @@ describe('ReportView', () => {
     await wrapper.find(sel('report-lon')).setValue('113.6')
     await submit(wrapper)
 
-    expect(wrapper.text()).toContain('纬度应为 -90 到 90 之间的数字')
+    expect(wrapper.text()).toContain('纬度应为 -90 到 90 之间的小数')
     expect(errorText(wrapper)).toBe('位置不正确，请检查纬度和经度')
     expect(api.createReport).not.toHaveBeenCalled()
+  })
+
+  it('should warn, without blocking, when the position lies outside the grid', async () => {
+    vi.mocked(api.positionInGrid).mockResolvedValue(false)
+    const { wrapper } = await mountInApp(ReportView)
+
+    await wrapper.find(sel('report-lat')).setValue('60.267464')
+    await wrapper.find(sel('report-lon')).setValue('8.771132')
+    await flushPromises()
+
+    expect(wrapper.find(sel('report-position-outside')).text()).toContain('不在本网格内')
+    expect(api.positionInGrid).toHaveBeenLastCalledWith(60.267464, 8.771132)
+  })
+
+  it('should not warn when the position lies inside the grid', async () => {
+    vi.mocked(api.positionInGrid).mockResolvedValue(true)
+    const { wrapper } = await mountInApp(ReportView)
+
+    await wrapper.find(sel('report-lat')).setValue('34.86')
+    await wrapper.find(sel('report-lon')).setValue('113.6')
+    await flushPromises()
+
+    expect(wrapper.find(sel('report-position-outside')).exists()).toBe(false)
   })
 
   it('should accept latitude 34.86 and show it with six decimals', async () => {

@@ -44,6 +44,13 @@ describe('parseCoordinate', () => {
   })
 })
 
+describe('foldCoordinateText', () => {
+  it('should read full-width digits and a Chinese full stop as a plain decimal', () => {
+    expect(parseCoordinate('３４。８６', 'lat')).toBe(34.86)
+    expect(parseCoordinate('－１１３．６', 'lon')).toBe(-113.6)
+  })
+})
+
 describe('readDraft', () => {
   it('should read two empty inputs as no position at all', () => {
     expect(readDraft(draft('', ''))).toEqual({ kind: 'empty' })
