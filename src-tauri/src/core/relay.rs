@@ -96,9 +96,16 @@ impl RelayClient {
     }
 }
 
-/// Checks and tidies a relay address typed by a person.
+/// Checks and tidies a relay address typed by a person; an address typed
+/// without a scheme (`10.1.2.3:8787`) means plain http, as on an intranet.
 pub fn normalize_server(server: &str) -> Result<String> {
-    let trimmed = server.trim().trim_end_matches('/');
+    let typed = server.trim();
+    let with_scheme = if typed.contains("://") {
+        typed.to_owned()
+    } else {
+        format!("http://{typed}")
+    };
+    let trimmed = with_scheme.trim_end_matches('/');
     let url = reqwest::Url::parse(trimmed).map_err(|_| CoreError::InvalidServer)?;
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
         return Err(CoreError::InvalidServer);
@@ -169,12 +176,20 @@ mod tests {
             normalize_server(" http://127.0.0.1:8787/ ").unwrap(),
             "http://127.0.0.1:8787"
         );
+        assert_eq!(
+            normalize_server("127.0.0.1:8787").unwrap(),
+            "http://127.0.0.1:8787"
+        );
         assert!(matches!(
             normalize_server("ftp://x"),
             Err(CoreError::InvalidServer)
         ));
         assert!(matches!(
-            normalize_server("127.0.0.1"),
+            normalize_server("http://"),
+            Err(CoreError::InvalidServer)
+        ));
+        assert!(matches!(
+            normalize_server(""),
             Err(CoreError::InvalidServer)
         ));
     }
