@@ -28,6 +28,11 @@ enum Command {
         data: PathBuf,
         #[arg(long, default_value = "127.0.0.1:8787")]
         listen: SocketAddr,
+        /// The URL the relay is reached at from outside, such as
+        /// `https://relay.example`; links it hands out (Open311 `media_url`)
+        /// use it. Without it they follow each request's Host header.
+        #[arg(long)]
+        public_url: Option<String>,
     },
 }
 
@@ -40,9 +45,15 @@ fn main() -> anyhow::Result<()> {
             summary.print();
             Ok(())
         }
-        Command::Serve { data, listen } => {
+        Command::Serve {
+            data,
+            listen,
+            public_url,
+        } => {
             let runtime = tokio::runtime::Runtime::new()?;
-            runtime.block_on(gridline_relay::serve(data, listen))
+            runtime.block_on(gridline_relay::http::serve_configured(
+                data, listen, public_url,
+            ))
         }
     }
 }

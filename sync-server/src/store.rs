@@ -23,10 +23,24 @@ pub fn photos_dir(data_dir: &Path) -> PathBuf {
 /// and migrated to this build's schema.
 pub fn open(data_dir: &Path) -> anyhow::Result<Connection> {
     std::fs::create_dir_all(photos_dir(data_dir))?;
+    restrict_to_owner(data_dir)?;
     let mut conn = Connection::open(db_path(data_dir))?;
     migrate::configure(&conn)?;
     migrate::apply(&mut conn, migrate::RELAY)?;
     Ok(conn)
+}
+
+/// The store holds residents' ID numbers and phone numbers: only the
+/// relay's own user may enter its folder.
+fn restrict_to_owner(data_dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(data_dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    #[cfg(not(unix))]
+    let _ = data_dir;
+    Ok(())
 }
 
 /// Milliseconds since the Unix epoch, by the relay's clock.
@@ -35,4 +49,22 @@ pub fn now_ms() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn the_data_folder_is_closed_to_other_users() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("relay");
+
+        open(&data).unwrap();
+
+        let mode = std::fs::metadata(&data).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "mode {mode:o}");
+    }
 }

@@ -7,6 +7,8 @@ mod common;
 
 #[path = "relay_http/auth.rs"]
 mod auth;
+#[path = "relay_http/connections.rs"]
+mod connections;
 #[path = "relay_http/open311.rs"]
 mod open311;
 #[path = "relay_http/photos.rs"]

@@ -132,7 +132,10 @@ CREATE TABLE applied_ops (
     received_at_ms INTEGER NOT NULL,      -- the relay's clock
     outcome        TEXT NOT NULL,
     code           TEXT,
-    message        TEXT
+    message        TEXT,
+    -- SHA-256 of the operation's entity, row_id, action and fields, so a
+    -- reused id with other content is told from a replay.
+    content_sha256 TEXT NOT NULL DEFAULT ''
 );
 
 -- The latest state of each row, keyed by a grid-independent sequence.

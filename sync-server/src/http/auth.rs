@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 use super::error::ApiError;
 use super::extract::ApiJson;
 use super::grid::load_grid;
-use super::state::{blocking, AppState};
+use super::state::AppState;
 use crate::{password, store};
 
 /// Who is calling: the account, grid and device a bearer token was minted
@@ -112,14 +112,16 @@ pub async fn login(
     // long as a wrong password and the timing does not tell which it was.
     let password = req.password;
     let phc = found.as_ref().map(|(_, phc, _)| phc.clone());
-    let verified = blocking(move || {
-        let phc = match phc {
-            Some(phc) => phc,
-            None => stand_in_hash()?.to_owned(),
-        };
-        Ok(password::verify_password(&password, &phc))
-    })
-    .await?;
+    let verified = state
+        .password_checks()
+        .run(move || {
+            let phc = match phc {
+                Some(phc) => phc,
+                None => stand_in_hash()?.to_owned(),
+            };
+            Ok(password::verify_password(&password, &phc))
+        })
+        .await?;
     let (display_name, grid_code) = match found {
         Some((display_name, _, grid_code)) if verified => (display_name, grid_code),
         _ => {

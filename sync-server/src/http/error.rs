@@ -6,7 +6,7 @@
 //! id the client also receives, so an operator can find it from a report.
 
 use axum::extract::rejection::{BytesRejection, JsonRejection, PathRejection, QueryRejection};
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use gridline_schema::wire::ErrorBody;
@@ -46,8 +46,14 @@ pub enum ApiError {
     PhotoHashMismatch { expected: String, actual: String },
     #[error("{0}")]
     PhotoNotImage(String),
+    /// An image larger in pixels than any photo a device sends.
+    #[error("{0}")]
+    PhotoTooLarge(String),
     #[error("the request took longer than {0} s")]
     Timeout(u64),
+    /// Too much work is queued (password checks); try again in a second.
+    #[error("the relay is busy; try again shortly")]
+    Busy,
     /// Anything the client cannot fix; the cause is logged, never sent.
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
@@ -78,7 +84,9 @@ impl ApiError {
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
             ApiError::PhotoHashMismatch { .. } => "photo_hash_mismatch",
             ApiError::PhotoNotImage(_) => "photo_not_image",
+            ApiError::PhotoTooLarge(_) => "photo_too_large",
             ApiError::Timeout(_) => "timeout",
+            ApiError::Busy => "busy",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -92,14 +100,15 @@ impl ApiError {
             ApiError::Unauthorized | ApiError::LoginFailed => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::PayloadTooLarge(_) | ApiError::TooManyOps { .. } => {
-                StatusCode::PAYLOAD_TOO_LARGE
-            }
+            ApiError::PayloadTooLarge(_)
+            | ApiError::TooManyOps { .. }
+            | ApiError::PhotoTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) | ApiError::PhotoNotImage(_) => {
                 StatusCode::UNSUPPORTED_MEDIA_TYPE
             }
             ApiError::PhotoHashMismatch { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Timeout(_) => StatusCode::REQUEST_TIMEOUT,
+            ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -136,6 +145,11 @@ impl IntoResponse for ApiError {
         // The request-context middleware finds the body here and adds the
         // request id, which a handler does not know.
         let mut response = (status, Json(body.clone())).into_response();
+        if matches!(self, ApiError::Busy) {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
         response.extensions_mut().insert(body);
         response
     }

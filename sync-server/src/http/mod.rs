@@ -2,8 +2,8 @@
 //! photo media, and Open311 GeoReport v2 for the district platform.
 //!
 //! [`router`] is a plain function of [`AppState`], so tests drive it
-//! in-process or over a socket alike; [`serve`] binds it and stops
-//! gracefully on SIGTERM or Ctrl-C. Every request passes one middleware
+//! in-process or over a socket alike; [`serve`] binds it, bounds slow and
+//! idle connections, and stops gracefully on SIGTERM or Ctrl-C. Every request passes one middleware
 //! ([`context`]) that gives it a request id and a tracing span, bounds it in
 //! time and turns every error into [`ErrorBody`](gridline_schema::wire::ErrorBody)
 //! JSON; bodies are limited (JSON 1 MiB, photos `MAX_PHOTO_BYTES`), may
@@ -22,16 +22,14 @@ mod extract;
 mod grid;
 mod issues;
 mod open311;
+mod password_checks;
 mod photos;
 mod push;
 mod rfc3339;
+mod serve;
 mod state;
 mod sync;
 
-use std::net::SocketAddr;
-use std::path::PathBuf;
-
-use anyhow::Context as _;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, Uri};
 use axum::response::IntoResponse;
@@ -44,6 +42,9 @@ use tower_http::decompression::RequestDecompressionLayer;
 pub use auth::DeviceSession;
 pub use context::{REQUEST_ID, REQUEST_TIMEOUT};
 pub use error::ApiError;
+pub use open311::media_url_for;
+pub use password_checks::{PasswordChecks, MAX_WAITING_CHECKS};
+pub use serve::{serve, serve_configured, serve_with, ServeOptions};
 pub use state::AppState;
 
 /// The largest JSON body, in bytes (after gzip decompression).
@@ -104,57 +105,6 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(context::request_context))
         .layer(CompressionLayer::new())
         .with_state(state)
-}
-
-/// Opens the store in `data_dir` and serves the relay on `listen` until
-/// SIGTERM or Ctrl-C, letting requests in flight finish.
-pub async fn serve(data_dir: PathBuf, listen: SocketAddr) -> anyhow::Result<()> {
-    let state = AppState::open(&data_dir)
-        .with_context(|| format!("opening the store in {}", data_dir.display()))?;
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .with_context(|| format!("listening on {listen}"))?;
-    tracing::info!(
-        address = %listener.local_addr()?,
-        data = %data_dir.display(),
-        "relay listening"
-    );
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("serving HTTP")?;
-    tracing::info!("relay stopped");
-    Ok(())
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        if let Err(e) = tokio::signal::ctrl_c().await {
-            tracing::warn!(error = %e, "cannot listen for Ctrl-C");
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut sigterm) => {
-                sigterm.recv().await;
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = terminate => {},
-    }
-    tracing::info!("shutting down; finishing requests in flight");
 }
 
 /// `GET /healthz`.

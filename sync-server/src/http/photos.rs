@@ -2,7 +2,7 @@
 //!
 //! A device uploads each photo with `PUT /api/v1/photos/{sha256}` before the
 //! report that names it; the relay checks that the bytes hash to the name
-//! and are a JPEG, PNG or WebP image, writes `photos/<sha256>.jpg` through a
+//! and are a JPEG, PNG or WebP image of photo size that decodes, writes `photos/<sha256>.jpg` through a
 //! temporary file and a rename (so a reader never sees half a photo), and
 //! only then adds the `photos` row a report's push waits for. Uploading the
 //! same bytes again changes nothing. `/media/{sha256}.jpg` serves a photo
@@ -22,6 +22,7 @@ use gridline_schema::wire::PhotoReceipt;
 use image::{ImageFormat, ImageReader};
 use rand::RngCore;
 use rusqlite::{params, OptionalExtension};
+use tokio_util::io::ReaderStream;
 
 use super::auth::{sha256_hex, DeviceSession};
 use super::error::ApiError;
@@ -98,7 +99,7 @@ pub async fn photo_put(
         if actual != expected {
             return Err(ApiError::PhotoHashMismatch { expected, actual });
         }
-        probe_image(&checked)
+        check_image(&checked)
     })
     .await?;
     let receipt = PhotoReceipt {
@@ -178,11 +179,19 @@ async fn serve_photo(state: &AppState, sha: String) -> Result<Response, ApiError
             .ok_or_else(|| ApiError::NotFound("the relay does not have this photo".to_owned()))
         })
         .await?;
-    let bytes = tokio::fs::read(&path)
+    // Streamed, not read whole: a client that reads slowly then holds one
+    // buffer of the file, not all of it.
+    let file = tokio::fs::File::open(&path)
         .await
-        .map_err(|e| ApiError::internal(anyhow::anyhow!("reading {}: {e}", path.display())))?;
-    let mut response = Body::from(bytes).into_response();
+        .map_err(|e| ApiError::internal(anyhow::anyhow!("opening {}: {e}", path.display())))?;
+    let size = file
+        .metadata()
+        .await
+        .map_err(|e| ApiError::internal(anyhow::anyhow!("reading {}: {e}", path.display())))?
+        .len();
+    let mut response = Body::from_stream(ReaderStream::new(file)).into_response();
     let headers = response.headers_mut();
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(size));
     if let Ok(value) = HeaderValue::from_str(&content_type) {
         headers.insert(header::CONTENT_TYPE, value);
     }
@@ -198,12 +207,22 @@ async fn serve_photo(state: &AppState, sha: String) -> Result<Response, ApiError
     Ok(response)
 }
 
-/// The content type of a JPEG, PNG or WebP whose header decodes; anything
-/// else is `photo_not_image`.
-fn probe_image(bytes: &[u8]) -> Result<&'static str, ApiError> {
-    let reader = ImageReader::new(Cursor::new(bytes))
-        .with_guessed_format()
-        .map_err(|e| ApiError::PhotoNotImage(format!("the body cannot be read: {e}")))?;
+/// The longest side of an image the relay accepts, in pixels. Devices
+/// upload copies at most 1600 px on the long edge; the margin allows for
+/// other clients without allowing decompression bombs.
+pub const MAX_PHOTO_SIDE_PX: u32 = 4096;
+/// The most pixels an accepted image may have (4096 × 4096).
+pub const MAX_PHOTO_PIXELS: u64 = 16_777_216;
+/// The most memory decoding one image may take.
+const MAX_DECODE_ALLOC_BYTES: u64 = 256 * 1024 * 1024;
+
+/// The content type of a JPEG, PNG or WebP that decodes completely within
+/// the size limits. The size is read from the header first, so a header
+/// claiming a huge image is refused (`photo_too_large`) before any pixel
+/// memory is taken; then the whole image is decoded, so a valid header over
+/// junk or no pixel data at all is `photo_not_image`.
+fn check_image(bytes: &[u8]) -> Result<&'static str, ApiError> {
+    let reader = guessed_reader(bytes)?;
     let content_type = match reader.format() {
         Some(ImageFormat::Jpeg) => "image/jpeg",
         Some(ImageFormat::Png) => "image/png",
@@ -214,10 +233,73 @@ fn probe_image(bytes: &[u8]) -> Result<&'static str, ApiError> {
             ))
         }
     };
-    reader
+    let (width, height) = reader
         .into_dimensions()
         .map_err(|e| ApiError::PhotoNotImage(format!("the image header does not decode: {e}")))?;
+    if width > MAX_PHOTO_SIDE_PX
+        || height > MAX_PHOTO_SIDE_PX
+        || u64::from(width) * u64::from(height) > MAX_PHOTO_PIXELS
+    {
+        return Err(ApiError::PhotoTooLarge(format!(
+            "the image is {width}×{height} px; at most {MAX_PHOTO_SIDE_PX} px a side"
+        )));
+    }
+
+    // The JPEG decoder fills a scan that is missing with grey rather than
+    // failing, so a JPEG must be seen to carry pixel data.
+    if content_type == "image/jpeg" && jpeg_scan_bytes(bytes) == 0 {
+        return Err(ApiError::PhotoNotImage(
+            "the JPEG has no image data".to_owned(),
+        ));
+    }
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_PHOTO_SIDE_PX);
+    limits.max_image_height = Some(MAX_PHOTO_SIDE_PX);
+    limits.max_alloc = Some(MAX_DECODE_ALLOC_BYTES);
+    let mut reader = guessed_reader(bytes)?;
+    reader.limits(limits);
+    reader
+        .decode()
+        .map_err(|e| ApiError::PhotoNotImage(format!("the image does not decode: {e}")))?;
     Ok(content_type)
+}
+
+/// How many bytes of entropy-coded data follow a JPEG's first start of
+/// scan, up to the end-of-image marker; 0 when there is no scan.
+fn jpeg_scan_bytes(bytes: &[u8]) -> usize {
+    const START_OF_SCAN: u8 = 0xDA;
+    const END_OF_IMAGE: u8 = 0xD9;
+    let mut at = 2; // past the start-of-image marker
+    while at + 4 <= bytes.len() {
+        if bytes[at] != 0xFF {
+            return 0;
+        }
+        let marker = bytes[at + 1];
+        if marker == 0xFF {
+            at += 1; // fill byte
+            continue;
+        }
+        if marker == END_OF_IMAGE {
+            return 0;
+        }
+        let length = usize::from(u16::from_be_bytes([bytes[at + 2], bytes[at + 3]]));
+        if marker == START_OF_SCAN {
+            // Inside entropy-coded data 0xFF is escaped, so FF D9 ends it.
+            let data = bytes.get(at + 2 + length..).unwrap_or_default();
+            return data
+                .windows(2)
+                .position(|w| w == [0xFF, END_OF_IMAGE])
+                .unwrap_or(data.len());
+        }
+        at += 2 + length;
+    }
+    0
+}
+
+fn guessed_reader(bytes: &[u8]) -> Result<ImageReader<Cursor<&[u8]>>, ApiError> {
+    ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| ApiError::PhotoNotImage(format!("the body cannot be read: {e}")))
 }
 
 /// Writes `photos/<sha>.jpg` through a temporary file in the same folder,
@@ -253,11 +335,93 @@ mod tests {
     #[test]
     fn text_and_truncated_images_are_not_photos() {
         assert!(matches!(
-            probe_image(b"hello"),
+            check_image(b"hello"),
             Err(ApiError::PhotoNotImage(_))
         ));
         assert!(matches!(
-            probe_image(&[0xFF, 0xD8, 0xFF]),
+            check_image(&[0xFF, 0xD8, 0xFF]),
+            Err(ApiError::PhotoNotImage(_))
+        ));
+    }
+
+    fn encoded(img: image::DynamicImage, format: ImageFormat) -> Vec<u8> {
+        let mut out = Cursor::new(Vec::new());
+        img.write_to(&mut out, format).unwrap();
+        out.into_inner()
+    }
+
+    #[test]
+    fn a_real_small_jpeg_and_png_are_photos() {
+        let img = image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(40, 30, |x, y| {
+            image::Rgb([x as u8 * 6, y as u8 * 8, 90])
+        }));
+
+        assert_eq!(
+            check_image(&encoded(img.clone(), ImageFormat::Jpeg)).unwrap(),
+            "image/jpeg"
+        );
+        assert_eq!(
+            check_image(&encoded(img, ImageFormat::Png)).unwrap(),
+            "image/png"
+        );
+    }
+
+    #[test]
+    fn a_small_png_claiming_100000_pixels_a_side_is_too_large() {
+        let mut png = encoded(
+            image::DynamicImage::ImageLuma8(image::GrayImage::new(1, 1)),
+            ImageFormat::Png,
+        );
+        // IHDR follows the 8-byte signature: length, type, width, height, …, CRC.
+        png[16..20].copy_from_slice(&100_000u32.to_be_bytes());
+        png[20..24].copy_from_slice(&100_000u32.to_be_bytes());
+        let mut crc = flate2::Crc::new();
+        crc.update(&png[12..29]);
+        png[29..33].copy_from_slice(&crc.sum().to_be_bytes());
+        png.resize(4096, 0);
+
+        assert!(matches!(check_image(&png), Err(ApiError::PhotoTooLarge(_))));
+    }
+
+    #[test]
+    fn a_jpeg_header_over_junk_is_not_a_photo() {
+        let jpeg = encoded(
+            image::DynamicImage::ImageRgb8(image::RgbImage::new(64, 48)),
+            ImageFormat::Jpeg,
+        );
+        let scan = jpeg
+            .windows(2)
+            .position(|w| w == [0xFF, 0xDA])
+            .expect("a start of scan");
+        let mut forged = jpeg[..scan].to_vec();
+        forged.extend((0..3000u32).map(|i| (i * 7 % 256) as u8));
+
+        assert!(matches!(
+            check_image(&forged),
+            Err(ApiError::PhotoNotImage(_))
+        ));
+    }
+
+    #[test]
+    fn a_jpeg_with_headers_and_no_scan_data_is_not_a_photo() {
+        let jpeg = encoded(
+            image::DynamicImage::ImageRgb8(image::RgbImage::new(64, 48)),
+            ImageFormat::Jpeg,
+        );
+        let scan = jpeg
+            .windows(2)
+            .position(|w| w == [0xFF, 0xDA])
+            .expect("a start of scan");
+        let scan_header_len = usize::from(u16::from_be_bytes([jpeg[scan + 2], jpeg[scan + 3]]));
+        let mut hollow = jpeg[..scan + 2 + scan_header_len].to_vec();
+        hollow.extend([0xFF, 0xD9]);
+
+        assert!(
+            guessed_reader(&hollow).unwrap().into_dimensions().is_ok(),
+            "the headers alone read as an image"
+        );
+        assert!(matches!(
+            check_image(&hollow),
             Err(ApiError::PhotoNotImage(_))
         ));
     }

@@ -5,7 +5,8 @@
 //! operation is stored in `applied_ops` with its id, so a replay (the device
 //! lost the response and pushes again) changes nothing and is answered as
 //! before: `duplicate` for an applied operation, the same refusal for a
-//! rejected one. Only `retry` is not stored, because its cause (a photo
+//! rejected one. The id must name the same operation from the same
+//! account: otherwise it is refused as `op_id_conflict`. Only `retry` is not stored, because its cause (a photo
 //! still uploading) goes away and the operation should then apply.
 
 use gridline_schema::geo;
@@ -13,7 +14,7 @@ use gridline_schema::wire::{Action, Entity, IssueRecord, NewReport, OpResult, Op
 use gridline_schema::{IssueSource, IssueStatus};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
-use super::auth::DeviceSession;
+use super::auth::{sha256_hex, DeviceSession};
 use super::error::ApiError;
 use super::issues;
 use super::photos::is_sha256_hex;
@@ -47,7 +48,8 @@ pub fn apply(
     op: &Operation,
 ) -> Result<OpResult, ApiError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    if let Some(previous) = previous_answer(&tx, op)? {
+    let content_sha256 = content_sha256(op);
+    if let Some(previous) = previous_answer(&tx, session, op, &content_sha256)? {
         return Ok(previous);
     }
 
@@ -73,8 +75,9 @@ pub fn apply(
 
     tx.execute(
         "INSERT INTO applied_ops (op_id, grid_code, account, device_id, entity, row_id, hlc,
-                                  claimed_at_ms, received_at_ms, outcome, code, message)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                                  claimed_at_ms, received_at_ms, outcome, code, message,
+                                  content_sha256)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         params![
             op.id.to_string(),
             session.grid_code,
@@ -88,6 +91,7 @@ pub fn apply(
             outcome_code(outcome),
             code,
             message,
+            content_sha256,
         ],
     )?;
     tx.commit()?;
@@ -105,11 +109,27 @@ pub fn apply(
     })
 }
 
+/// The SHA-256 of what an operation does (entity, row, action, fields), so
+/// a replay can be told from a different operation reusing its id.
+fn content_sha256(op: &Operation) -> String {
+    let content = serde_json::json!([op.entity, op.row_id, op.action, op.fields]);
+    sha256_hex(content.to_string().as_bytes())
+}
+
 /// The stored answer for an operation seen before, as a replay receives it.
-fn previous_answer(conn: &Connection, op: &Operation) -> Result<Option<OpResult>, ApiError> {
+/// An id seen before from another account, or with other content, is not a
+/// replay: it is refused as `op_id_conflict`, and that refusal is not
+/// stored, so the original keeps its answer.
+fn previous_answer(
+    conn: &Connection,
+    session: &DeviceSession,
+    op: &Operation,
+    content_sha256: &str,
+) -> Result<Option<OpResult>, ApiError> {
     let row = conn
         .query_row(
-            "SELECT outcome, code, message, received_at_ms FROM applied_ops WHERE op_id = ?1",
+            "SELECT outcome, code, message, received_at_ms, account, content_sha256
+               FROM applied_ops WHERE op_id = ?1",
             params![op.id.to_string()],
             |r| {
                 Ok((
@@ -117,27 +137,45 @@ fn previous_answer(conn: &Connection, op: &Operation) -> Result<Option<OpResult>
                     r.get::<_, Option<String>>(1)?,
                     r.get::<_, Option<String>>(2)?,
                     r.get::<_, i64>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
                 ))
             },
         )
         .optional()?;
-    Ok(row.map(|(outcome, code, message, received_at_ms)| {
-        if outcome == outcome_code(Outcome::Rejected) {
-            OpResult {
-                op_id: op.id,
-                outcome: Outcome::Rejected,
-                code,
-                message,
-                received_at_ms,
-            }
-        } else {
-            OpResult {
-                op_id: op.id,
-                outcome: Outcome::Duplicate,
-                code: None,
-                message: None,
-                received_at_ms,
-            }
+    let Some((outcome, code, message, received_at_ms, account, stored_sha256)) = row else {
+        return Ok(None);
+    };
+    // An empty hash is a row written before hashes were kept: it cannot
+    // be compared, so only the account is.
+    let same_content = stored_sha256.is_empty() || stored_sha256 == content_sha256;
+    if account != session.account || !same_content {
+        tracing::warn!(op_id = %op.id, "an operation id was reused for a different operation");
+        return Ok(Some(OpResult {
+            op_id: op.id,
+            outcome: Outcome::Rejected,
+            code: Some("op_id_conflict".to_owned()),
+            message: Some(
+                "this operation id was already used for a different operation".to_owned(),
+            ),
+            received_at_ms: store::now_ms(),
+        }));
+    }
+    Ok(Some(if outcome == outcome_code(Outcome::Rejected) {
+        OpResult {
+            op_id: op.id,
+            outcome: Outcome::Rejected,
+            code,
+            message,
+            received_at_ms,
+        }
+    } else {
+        OpResult {
+            op_id: op.id,
+            outcome: Outcome::Duplicate,
+            code: None,
+            message: None,
+            received_at_ms,
         }
     }))
 }

@@ -15,6 +15,7 @@ use rusqlite::Connection;
 use tokio::sync::Mutex;
 
 use super::error::ApiError;
+use super::password_checks::PasswordChecks;
 use crate::store;
 
 /// Shared by every handler; cheap to clone.
@@ -22,6 +23,8 @@ use crate::store;
 pub struct AppState {
     conn: Arc<Mutex<Connection>>,
     photos_dir: Arc<PathBuf>,
+    password_checks: Arc<PasswordChecks>,
+    public_url: Option<Arc<str>>,
 }
 
 impl AppState {
@@ -31,7 +34,27 @@ impl AppState {
         Ok(AppState {
             conn: Arc::new(Mutex::new(conn)),
             photos_dir: Arc::new(store::photos_dir(data_dir)),
+            password_checks: Arc::new(PasswordChecks::for_this_machine()),
+            public_url: None,
         })
+    }
+
+    /// The same state with the URL the relay is reached at from outside
+    /// (`https://relay.example`), for links such as Open311 `media_url`,
+    /// instead of trusting each request's `Host`. A trailing `/` is dropped.
+    pub fn with_public_url(mut self, public_url: Option<String>) -> Self {
+        self.public_url = public_url.map(|url| Arc::from(url.trim_end_matches('/')));
+        self
+    }
+
+    /// The configured public URL, without a trailing `/`.
+    pub fn public_url(&self) -> Option<&str> {
+        self.public_url.as_deref()
+    }
+
+    /// The gate every password check passes.
+    pub fn password_checks(&self) -> &PasswordChecks {
+        &self.password_checks
     }
 
     /// The folder photos are stored in, as `<sha256>.jpg`.
@@ -54,7 +77,7 @@ impl AppState {
     }
 }
 
-/// Runs CPU-heavy work (password hashing, image probing) on the blocking
+/// Runs CPU-heavy work (image checks) on the blocking
 /// pool, inside the caller's tracing span.
 pub async fn blocking<T, F>(work: F) -> Result<T, ApiError>
 where
@@ -65,4 +88,20 @@ where
     tokio::task::spawn_blocking(move || span.in_scope(work))
         .await
         .map_err(ApiError::internal)?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_public_url_is_kept_without_its_trailing_slash() {
+        let dir = tempfile::tempdir().unwrap();
+
+        let state = AppState::open(dir.path())
+            .unwrap()
+            .with_public_url(Some("https://relay.example/".to_owned()));
+
+        assert_eq!(state.public_url(), Some("https://relay.example"));
+    }
 }

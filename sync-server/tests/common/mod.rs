@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
 use axum::Router;
-use gridline_relay::http::{router, AppState};
+use gridline_relay::http::{router, serve_with, AppState, ServeOptions};
 use gridline_relay::{password, store};
 use gridline_schema::wire::{Action, Entity, NewReport, Operation, Position};
 use gridline_schema::{Domain, PositionSource};
@@ -57,8 +57,16 @@ impl Fixture {
             .await
             .expect("binding");
         let addr = listener.local_addr().unwrap();
-        let app = self.router();
-        tokio::spawn(async move { axum::serve(listener, app).await });
+        let state = self.state.clone();
+        tokio::spawn(async move {
+            serve_with(
+                listener,
+                state,
+                ServeOptions::default(),
+                std::future::pending(),
+            )
+            .await
+        });
         format!("http://{addr}")
     }
 

@@ -107,3 +107,52 @@ async fn calls_without_a_live_token_are_unauthorized_and_logout_revokes_the_toke
     assert_eq!(logout.status(), 204);
     assert_eq!(after.status(), 401, "a revoked token must not work");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_logins_is_answered_with_a_bounded_number_of_password_checks_at_once() {
+    let fixture = Fixture::new();
+    let base = fixture.serve().await;
+    let client = Client::new();
+
+    let mut attempts = Vec::new();
+    for i in 0..120 {
+        let (client, base) = (client.clone(), base.clone());
+        let password = if i % 10 == 0 {
+            PASSWORD
+        } else {
+            "wrong-password"
+        };
+        attempts.push(tokio::spawn(async move {
+            client
+                .post(format!("{base}/api/v1/login"))
+                .json(&json!({"account": ACCOUNT_A, "password": password, "device_id": "d"}))
+                .send()
+                .await
+                .unwrap()
+        }));
+    }
+    let mut statuses = Vec::new();
+    for attempt in attempts {
+        let response = attempt.await.unwrap();
+        let status = response.status().as_u16();
+        if status == 503 {
+            assert_eq!(response.headers()["retry-after"], "1");
+            assert_eq!(error_body(response).await.code, "busy");
+        }
+        statuses.push(status);
+    }
+
+    let checks = fixture.state.password_checks();
+    assert!(
+        statuses.iter().all(|s| [200, 401, 503].contains(s)),
+        "every login gets an answer: {statuses:?}"
+    );
+    assert!(statuses.contains(&401), "wrong passwords are still checked");
+    assert!(
+        checks.peak() <= checks.limit(),
+        "{} checks ran at once; the limit is {}",
+        checks.peak(),
+        checks.limit()
+    );
+    assert!(checks.peak() >= 1);
+}

@@ -145,6 +145,27 @@ async fn an_open311_case_in_grid_b_reaches_b_and_the_request_listing() {
 }
 
 #[tokio::test]
+async fn an_open311_address_longer_than_500_characters_is_refused_and_nothing_is_filed() {
+    let fixture = Fixture::new();
+    let base = fixture.serve().await;
+    let address = "郑州市惠济区".repeat(100);
+
+    let response = Client::new()
+        .post(format!("{base}/open311/v2/requests.json?api_key={API_KEY}"))
+        .json(
+            &json!({"service_code": "work_safety", "lat": OUTSIDE.0, "long": OUTSIDE.1,
+                      "address_string": address}),
+        )
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(response.status(), 400);
+    assert_eq!(error_body(response).await.code, "address_too_long");
+    assert_eq!(fixture.count("SELECT COUNT(*) FROM issues"), 0);
+}
+
+#[tokio::test]
 async fn an_open311_case_outside_every_grid_is_refused_as_outside_district() {
     let fixture = Fixture::new();
     let base = fixture.serve().await;

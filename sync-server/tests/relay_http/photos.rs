@@ -104,3 +104,47 @@ async fn a_photo_over_the_size_limit_is_refused_with_a_json_413() {
     assert_eq!(error.code, "payload_too_large");
     assert!(headers.contains_key(REQUEST_ID));
 }
+
+#[tokio::test]
+async fn media_is_streamed_in_pieces_rather_than_read_whole() {
+    use http_body_util::BodyExt;
+
+    let fixture = Fixture::new();
+    let bytes: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+    let sha = sha256_hex(&bytes);
+    std::fs::write(
+        fixture.state.photos_dir().join(format!("{sha}.jpg")),
+        &bytes,
+    )
+    .unwrap();
+    fixture
+        .db()
+        .execute(
+            "INSERT INTO photos (sha256, bytes, content_type, received_at_ms)
+             VALUES (?1, ?2, 'image/jpeg', 0)",
+            rusqlite::params![sha, bytes.len() as i64],
+        )
+        .unwrap();
+    let req = Request::get(format!("/media/{sha}.jpg"))
+        .body(Body::empty())
+        .unwrap();
+
+    let response = tower::ServiceExt::oneshot(fixture.router(), req)
+        .await
+        .unwrap();
+    let length = response.headers()["content-length"].clone();
+    let mut body = response.into_body();
+    let mut frames = 0;
+    let mut received = Vec::new();
+    while let Some(frame) = body.frame().await {
+        frames += 1;
+        received.extend_from_slice(frame.unwrap().data_ref().unwrap());
+    }
+
+    assert_eq!(length, bytes.len().to_string().as_str());
+    assert_eq!(received, bytes);
+    assert!(
+        frames > 1,
+        "200 kB came in {frames} piece(s): the file was read whole"
+    );
+}

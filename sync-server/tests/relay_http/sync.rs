@@ -141,3 +141,37 @@ async fn pulling_one_change_at_a_time_walks_every_change_in_order() {
     assert_eq!(pages, 3, "the last page says nothing more waits");
     assert!(device.pull(cursor, Some(1)).await.changes.is_empty());
 }
+
+#[tokio::test]
+async fn an_operation_id_reused_by_another_account_or_with_other_content_is_a_conflict() {
+    let fixture = Fixture::new();
+    let base = fixture.serve().await;
+    let (a, b) = (
+        Device::login(&base, ACCOUNT_A).await,
+        Device::login(&base, ACCOUNT_B).await,
+    );
+    let original = report_op("井盖缺失", vec![]);
+    let mut altered = original.clone();
+    altered.fields["description"] = json!("井盖缺失，已有人受伤");
+
+    let first = a.push(std::slice::from_ref(&original)).await;
+    let by_b = b.push(std::slice::from_ref(&original)).await;
+    let with_other_content = a.push(std::slice::from_ref(&altered)).await;
+    let replay = a.push(std::slice::from_ref(&original)).await;
+
+    assert_eq!(first[0].outcome, Outcome::Applied);
+    for conflict in [&by_b[0], &with_other_content[0]] {
+        assert_eq!(conflict.outcome, Outcome::Rejected);
+        assert_eq!(conflict.code.as_deref(), Some("op_id_conflict"));
+    }
+    assert_eq!(
+        replay[0].outcome,
+        Outcome::Duplicate,
+        "the original keeps its answer after the conflicts"
+    );
+    assert_eq!(fixture.count("SELECT COUNT(*) FROM applied_ops"), 1);
+    assert_eq!(
+        fixture.count("SELECT COUNT(*) FROM issues WHERE description = '井盖缺失'"),
+        1
+    );
+}

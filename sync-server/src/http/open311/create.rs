@@ -28,6 +28,8 @@ use crate::store;
 
 /// The spec's longest description.
 const MAX_DESCRIPTION_CHARS: usize = 4000;
+/// The longest `address_string` accepted, in characters.
+const MAX_ADDRESS_CHARS: usize = 500;
 /// When the grid must have handled a case, unless the platform says.
 const DEFAULT_DEADLINE_HOURS: i64 = 72;
 /// The furthest deadline the platform may set: a year.
@@ -215,6 +217,16 @@ impl PlatformCase {
             ));
         }
 
+        let address = get("address_string").map(str::to_owned);
+        if let Some(chars) = address.as_ref().map(|a| a.chars().count()) {
+            if chars > MAX_ADDRESS_CHARS {
+                return Err(ApiError::invalid(
+                    "address_too_long",
+                    format!("address_string has {chars} characters; at most {MAX_ADDRESS_CHARS}"),
+                ));
+            }
+        }
+
         let source = match attribute("source") {
             None => IssueSource::Hotline12345,
             Some(code) => IssueSource::from_code(code)
@@ -246,7 +258,7 @@ impl PlatformCase {
             lat,
             lon,
             description,
-            address: get("address_string").map(str::to_owned),
+            address,
             source,
             deadline_hours,
         })

@@ -85,6 +85,20 @@ fn keywords(domain: Domain) -> &'static str {
     }
 }
 
+/// The absolute URL of `/media/{sha256}.jpg`: under the configured public
+/// URL when there is one (see `AppState::public_url`), else as
+/// [`media_url`] derives it from the request.
+pub fn media_url_for(
+    public_url: Option<&str>,
+    headers: &HeaderMap,
+    sha256: &str,
+) -> Option<String> {
+    match public_url {
+        Some(base) => Some(format!("{base}/media/{sha256}.jpg")),
+        None => media_url(headers, sha256),
+    }
+}
+
 /// The absolute URL of `/media/{sha256}.jpg` as the caller reached this
 /// relay: from `Host` and, behind a TLS proxy, `x-forwarded-proto`. `None`
 /// when the request gives no usable host.
@@ -134,6 +148,21 @@ mod tests {
             media_url(&headers, "ab"),
             None,
             "a host with a path must not be trusted"
+        );
+    }
+
+    #[test]
+    fn a_configured_public_url_wins_over_the_host_header() {
+        let mut headers = HeaderMap::new();
+        headers.insert("host", HeaderValue::from_static("attacker.example"));
+
+        assert_eq!(
+            media_url_for(Some("https://relay.example"), &headers, "ab").as_deref(),
+            Some("https://relay.example/media/ab.jpg")
+        );
+        assert_eq!(
+            media_url_for(None, &headers, "ab").as_deref(),
+            Some("http://attacker.example/media/ab.jpg")
         );
     }
 }

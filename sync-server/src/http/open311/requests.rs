@@ -9,7 +9,7 @@ use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection, Row};
 use serde::{Deserialize, Serialize};
 
-use super::media_url;
+use super::media_url_for;
 use crate::http::error::ApiError;
 use crate::http::extract::{ApiPath, ApiQuery};
 use crate::http::issues::vocabulary;
@@ -83,7 +83,7 @@ pub async fn requests_list(
     let rows = state.db(move |conn| Ok(select(conn, &filter)?)).await?;
     Ok(Json(
         rows.into_iter()
-            .map(|row| row.into_request(&headers))
+            .map(|row| row.into_request(state.public_url(), &headers))
             .collect(),
     ))
 }
@@ -97,6 +97,7 @@ pub async fn request_get(
     let id = file.strip_suffix(".json").unwrap_or(&file).to_owned();
     let filter = Filter {
         ids: Some(vec![id.clone()]),
+        page: 1,
         ..Filter::default()
     };
     let rows = state.db(move |conn| Ok(select(conn, &filter)?)).await?;
@@ -105,7 +106,7 @@ pub async fn request_get(
     }
     Ok(Json(
         rows.into_iter()
-            .map(|row| row.into_request(&headers))
+            .map(|row| row.into_request(state.public_url(), &headers))
             .collect(),
     ))
 }
@@ -298,7 +299,7 @@ fn requested_ms(reported_at_ms: i64, received_at_ms: i64) -> i64 {
 }
 
 impl IssueRow {
-    fn into_request(self, headers: &HeaderMap) -> ServiceRequest {
+    fn into_request(self, public_url: Option<&str>, headers: &HeaderMap) -> ServiceRequest {
         let address = self
             .address
             .filter(|a| !a.trim().is_empty())
@@ -325,7 +326,9 @@ impl IssueRow {
             zipcode: None,
             lat: self.lat,
             long: self.lon,
-            media_url: self.first_photo.and_then(|sha| media_url(headers, &sha)),
+            media_url: self
+                .first_photo
+                .and_then(|sha| media_url_for(public_url, headers, &sha)),
         }
     }
 }
