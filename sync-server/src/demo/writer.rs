@@ -129,36 +129,11 @@ impl<'c> Writer<'c> {
         self.log(&e.grid_code, Entity::Enterprise, e.id, e)
     }
 
+    /// Issues go through the same writer as those filed by devices and the
+    /// platform, photos and change log included.
     pub fn issue(&self, i: &IssueRecord) -> anyhow::Result<()> {
-        let position = i.position.as_ref();
-        self.conn
-            .prepare_cached(
-                "INSERT INTO issues (id, grid_code, domain, focus_tag, description, status, source, \
-                 lat, lon, accuracy_m, position_source, address, reported_by, reported_at_ms, \
-                 received_at_ms, deadline_at_ms, updated_at_ms, version) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
-            )?
-            .execute(params![
-                i.id.to_string(),
-                i.grid_code,
-                i.domain.code(),
-                i.focus_tag.map(|t| t.code()),
-                i.description,
-                i.status.code(),
-                i.source.code(),
-                position.map(|p| p.lat),
-                position.map(|p| p.lon),
-                position.and_then(|p| p.accuracy_m),
-                position.map(|p| p.source.code()),
-                i.address,
-                i.reported_by,
-                i.reported_at_ms,
-                i.received_at_ms,
-                i.deadline_at_ms,
-                i.updated_at_ms,
-                i.version
-            ])?;
-        self.log(&i.grid_code, Entity::Issue, i.id, i)
+        crate::http::issues::insert(self.conn, i, None)
+            .with_context(|| format!("writing issue {}", i.id))
     }
 
     pub fn account(

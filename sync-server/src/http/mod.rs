@@ -20,7 +20,7 @@ mod context;
 mod error;
 mod extract;
 mod grid;
-mod issues;
+pub(crate) mod issues;
 mod open311;
 mod password_checks;
 mod photos;
