@@ -225,14 +225,29 @@ async fn a_position_is_checked_against_the_downloaded_grid_boundary() {
     let relay = Relay::start(&dir.path().join("relay")).await;
     let device = Device::open(&dir.path().join("phone")).unwrap();
     let (mine, other) = (&creds.leaders[0], &creds.leaders[40]);
-    assert_eq!(device.position_in_grid(mine.point.lat, mine.point.lon).unwrap(), None);
+    assert_eq!(
+        device
+            .position_in_grid(mine.point.lat, mine.point.lon)
+            .unwrap(),
+        None
+    );
 
-    device.login(&relay.url(), &mine.account, &mine.password).await.unwrap();
+    device
+        .login(&relay.url(), &mine.account, &mine.password)
+        .await
+        .unwrap();
 
-    let inside = device.position_in_grid(mine.point.lat, mine.point.lon).unwrap();
-    let next_door = device.position_in_grid(other.point.lat, other.point.lon).unwrap();
+    let inside = device
+        .position_in_grid(mine.point.lat, mine.point.lon)
+        .unwrap();
+    let next_door = device
+        .position_in_grid(other.point.lat, other.point.lon)
+        .unwrap();
     let norway = device.position_in_grid(60.267464, 8.771132).unwrap();
-    assert_eq!((inside, next_door, norway), (Some(true), Some(false), Some(false)));
+    assert_eq!(
+        (inside, next_door, norway),
+        (Some(true), Some(false), Some(false))
+    );
 }
 
 #[tokio::test]

@@ -176,7 +176,9 @@ impl Device {
             return Ok(None);
         };
         let polygons: Vec<Vec<[f64; 2]>> = serde_json::from_str(&boundary)?;
-        Ok(Some(is_real_fix(lat, lon) && polygons_contain(&polygons, lon, lat)))
+        Ok(Some(
+            is_real_fix(lat, lon) && polygons_contain(&polygons, lon, lat),
+        ))
     }
 
     /// The home screen: the grid, its counts and the sync state.
