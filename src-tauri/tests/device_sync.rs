@@ -80,6 +80,15 @@ async fn a_report_filed_offline_reaches_the_relay_exactly_once_when_it_returns()
 
     assert_eq!((first.pushed, first.sync.pending), (1, 0));
     assert_eq!(second.pushed, 0, "nothing is sent twice");
+    let offset = second
+        .sync
+        .clock_offset_ms
+        .expect("the relay's clock is known after a pull");
+    assert!(
+        offset.abs() < 60_000,
+        "same machine, same clock: {offset} ms"
+    );
+    assert!(!second.sync.clock_suspect);
     let mine = device.my_reports().unwrap();
     assert_eq!(mine.len(), 1);
     assert_eq!(mine[0].sync, SyncMark::Synced);

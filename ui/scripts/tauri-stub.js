@@ -27,6 +27,8 @@
     lastSyncAtMs: cfg.neverSynced ? null : now - minutes(7),
     lastError: cfg.syncError ? { code: cfg.syncError, message: 'stub' } : null,
     syncing: false,
+    clockOffsetMs: null,
+    clockSuspect: false,
   }
 
   const reports = cfg.noReports

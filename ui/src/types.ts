@@ -109,6 +109,10 @@ export interface SyncState {
   lastSyncAtMs: number | null
   lastError: ErrorInfo | null
   syncing: boolean
+  /** The relay's clock minus the phone's, from the last answer, in ms. */
+  clockOffsetMs: number | null
+  /** The phone's clock is over five minutes off, or behind the last sync. */
+  clockSuspect: boolean
 }
 
 export interface HomeSummary {

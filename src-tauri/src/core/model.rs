@@ -37,7 +37,16 @@ pub struct SyncState {
     pub last_sync_at_ms: Option<i64>,
     pub last_error: Option<ErrorInfo>,
     pub syncing: bool,
+    /// The relay's clock minus the phone's, as of the last answer, in ms.
+    pub clock_offset_ms: Option<i64>,
+    /// The phone's clock is more than [`CLOCK_WARN_MS`] off the relay's, or
+    /// reads earlier than the last sync: the leader should set it right.
+    /// Nothing depends on it being right; times the relay records are its own.
+    pub clock_suspect: bool,
 }
+
+/// How far the phone's clock may be off before the leader is told.
+pub const CLOCK_WARN_MS: i64 = 5 * 60 * 1000;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

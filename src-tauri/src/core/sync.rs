@@ -16,7 +16,7 @@ use rusqlite::{params, Connection};
 
 use super::db::{meta_delete, meta_get, meta_set, now_ms};
 use super::error::{CoreError, ErrorInfo, Result};
-use super::model::{SyncOutcome, SyncState};
+use super::model::{SyncOutcome, SyncState, CLOCK_WARN_MS};
 use super::relay::RelayClient;
 use super::{outbox, Device};
 
@@ -33,12 +33,16 @@ impl Device {
     pub fn sync_state(&self) -> Result<SyncState> {
         let conn = self.db.lock();
         let (pending, rejected) = outbox::counts(&conn)?;
+        let last_sync_at_ms = meta_get(&conn, "last_sync_at_ms")?.and_then(|v| v.parse().ok());
+        let clock_offset_ms = meta_get(&conn, "clock_offset_ms")?.and_then(|v| v.parse().ok());
         Ok(SyncState {
             pending,
             rejected,
-            last_sync_at_ms: meta_get(&conn, "last_sync_at_ms")?.and_then(|v| v.parse().ok()),
+            last_sync_at_ms,
             last_error: meta_get(&conn, "last_error")?.and_then(|v| serde_json::from_str(&v).ok()),
             syncing: self.syncing.load(Ordering::SeqCst),
+            clock_offset_ms,
+            clock_suspect: clock_suspect(now_ms(), clock_offset_ms, last_sync_at_ms),
         })
     }
 
@@ -159,8 +163,12 @@ impl Device {
             let since: i64 = meta_get(&self.db.lock(), "pull_cursor")?
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(0);
+            let asked_at_ms = now_ms();
             let page = client.pull(token, since, PULL_PAGE).await?;
+            // Half the round trip stands in for the relay's time to answer.
+            let offset = page.server_time_ms - (asked_at_ms + now_ms()) / 2;
             self.db.write(|tx| {
+                meta_set(tx, "clock_offset_ms", &offset.to_string())?;
                 for change in &page.changes {
                     apply_change(tx, change)?;
                 }
@@ -174,6 +182,14 @@ impl Device {
         }
         Ok(pulled)
     }
+}
+
+/// Whether the phone's clock deserves a warning: off the relay's by more
+/// than [`CLOCK_WARN_MS`], or earlier than the last sync it recorded (the
+/// clock was turned back, or reset to its factory date).
+fn clock_suspect(now_ms: i64, offset_ms: Option<i64>, last_sync_at_ms: Option<i64>) -> bool {
+    offset_ms.is_some_and(|o| o.abs() > CLOCK_WARN_MS)
+        || last_sync_at_ms.is_some_and(|last| now_ms < last)
 }
 
 /// Stamps the relay's receipt on the row an operation created; call before
@@ -303,4 +319,33 @@ fn upsert_issue(tx: &Connection, i: &IssueRecord) -> Result<()> {
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: i64 = 1_796_400_000_000;
+
+    #[test]
+    fn a_clock_within_five_minutes_of_the_relay_is_fine() {
+        assert!(!clock_suspect(NOW, Some(4 * 60_000), Some(NOW - 1)));
+        assert!(!clock_suspect(NOW, None, None), "nothing known yet");
+    }
+
+    #[test]
+    fn a_clock_far_off_or_behind_the_last_sync_is_suspect() {
+        assert!(
+            clock_suspect(NOW, Some(-6 * 60_000), None),
+            "six minutes slow"
+        );
+        assert!(
+            clock_suspect(NOW, Some(3 * 86_400_000), None),
+            "three days fast"
+        );
+        assert!(
+            clock_suspect(NOW, Some(0), Some(NOW + 60_000)),
+            "earlier than the last sync"
+        );
+    }
 }

@@ -57,6 +57,10 @@ const en = {
     lastSync: 'Last sync',
     never: 'Never synced',
     lastError: 'Sync problem',
+    clockOff:
+      'The phone clock is about {minutes} minutes off the server; please set it right in Settings',
+    clockBehind:
+      'The phone clock reads earlier than the last sync; please set it right in Settings',
     now: 'Sync now',
     syncing: 'Syncing…',
     done: 'Synced: {pushed} sent, {pulled} received',

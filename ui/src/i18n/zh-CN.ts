@@ -58,6 +58,8 @@ const zhCN = {
     lastSync: '上次同步',
     never: '尚未同步',
     lastError: '同步问题',
+    clockOff: '手机时间与服务器相差约 {minutes} 分钟，请在手机设置中校准时间',
+    clockBehind: '手机时间早于上次同步时间，请在手机设置中校准时间',
     now: '立即同步',
     syncing: '正在同步…',
     done: '同步完成：上传 {pushed} 条，下载 {pulled} 条',

@@ -26,6 +26,8 @@ const state = (patch: Partial<SyncState> = {}): SyncState => ({
   lastSyncAtMs: null,
   lastError: null,
   syncing: false,
+  clockOffsetMs: null,
+  clockSuspect: false,
   ...patch,
 })
 

@@ -31,6 +31,8 @@ const state = (pending: number, lastSyncAtMs: number | null): SyncState => ({
   lastSyncAtMs,
   lastError: null,
   syncing: false,
+  clockOffsetMs: null,
+  clockSuspect: false,
 })
 
 describe('MyReportsView', () => {

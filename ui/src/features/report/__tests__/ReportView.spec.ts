@@ -52,6 +52,8 @@ describe('ReportView', () => {
       lastSyncAtMs: null,
       lastError: null,
       syncing: false,
+      clockOffsetMs: null,
+      clockSuspect: false,
     })
   })
 
