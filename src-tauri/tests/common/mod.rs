@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod faulty_proxy;
+
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
