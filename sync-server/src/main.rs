@@ -42,7 +42,7 @@ fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Demo(opts) => {
             let summary = gridline_relay::demo::run(&opts).context("building the demo district")?;
-            summary.print();
+            print!("{summary}");
             Ok(())
         }
         Command::Serve {

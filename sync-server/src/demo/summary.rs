@@ -23,19 +23,17 @@ pub struct DemoSummary {
     pub elapsed: Duration,
 }
 
-impl DemoSummary {
-    /// Prints the summary and every leader's login as a table.
-    ///
-    /// This is the one place in the library that writes to stdout: it is
-    /// the output of the `demo` command itself, which a person reads and
-    /// copies logins from, not a log line.
-    #[allow(clippy::print_stdout)]
-    pub fn print(&self) {
-        println!(
+/// The summary and every leader's login as a table: what the `demo` command
+/// prints for a person to read and copy logins from.
+impl std::fmt::Display for DemoSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
             "惠济区演示数据 / Huiji District demo built in {:.1} s",
             self.elapsed.as_secs_f64()
-        );
-        println!(
+        )?;
+        writeln!(
+            f,
             "  townships {}, communities {}, grids {}, households {}, residents {}, \
              enterprises {}, open issues {}",
             self.townships,
@@ -45,11 +43,11 @@ impl DemoSummary {
             self.residents,
             self.enterprises,
             self.issues
-        );
-        println!("  relay database: {}", self.relay_db.display());
-        println!("  credentials:    {}", self.credentials_path.display());
-        println!("  Open311 API key (district-platform): {}", self.api_key);
-        println!();
+        )?;
+        writeln!(f, "  relay database: {}", self.relay_db.display())?;
+        writeln!(f, "  credentials:    {}", self.credentials_path.display())?;
+        writeln!(f, "  Open311 API key (district-platform): {}", self.api_key)?;
+        writeln!(f)?;
 
         let header = ["account", "password", "grid", "grid name", "leader"];
         let rows: Vec<[&str; 5]> = self
@@ -71,10 +69,11 @@ impl DemoSummary {
                 *width = (*width).max(display_width(cell));
             }
         }
-        println!("{}", table_line(&header, &widths));
+        writeln!(f, "{}", table_line(&header, &widths))?;
         for row in &rows {
-            println!("{}", table_line(row, &widths));
+            writeln!(f, "{}", table_line(row, &widths))?;
         }
+        Ok(())
     }
 }
 
