@@ -10,11 +10,11 @@
 //! the division table, which changes every year: the first two digits must be
 //! a province-level code, and the last four must not be `0000`, because that
 //! is the code of a province itself, never of a place where people are
-//! registered. Numbers of the older 15-digit form and the residence permits
-//! for Hong Kong, Macao and Taiwan residents (address codes 810000, 820000
-//! and 830000, issued under a 2018 regulation rather than this standard) are
-//! refused; accepting the latter needs only an exception in
-//! [`is_known_region`] if the field work turns out to meet them.
+//! registered. Numbers of the older 15-digit form are refused. Residence
+//! permits for Hong Kong, Macao and Taiwan residents living on the mainland
+//! carry the same 18-character number with the address codes 810000, 820000
+//! and 830000 and the same check character; grid leaders register these
+//! residents too, so those three codes are accepted as they stand.
 
 use std::fmt;
 use std::str::FromStr;
@@ -203,8 +203,13 @@ fn parse_as_of(input: &str, today: Date) -> Result<CitizenId, CitizenIdError> {
 /// Whether a 6-digit address code can be a place of registration: see the
 /// module documentation for why this is all that is checked.
 fn is_known_region(code: &str) -> bool {
-    PROVINCE_CODES.contains(&number(&code[..2])) && &code[2..] != "0000"
+    RESIDENCE_PERMIT_CODES.contains(&code)
+        || (PROVINCE_CODES.contains(&number(&code[..2])) && &code[2..] != "0000")
 }
+
+/// Address codes of residence permits for Hong Kong, Macao and Taiwan
+/// residents, which are whole regions rather than places of registration.
+const RESIDENCE_PERMIT_CODES: [&str; 3] = ["810000", "820000", "830000"];
 
 /// ISO 7064 MOD 11-2 over 17 bytes already known to be ASCII digits.
 fn check_char_of(body: &[u8]) -> char {

@@ -184,6 +184,23 @@ fn the_public_parser_refuses_dates_after_the_real_today() {
 }
 
 #[test]
+fn residence_permits_for_hong_kong_macao_and_taiwan_residents_are_accepted() {
+    for body in [
+        "81000019800101001",
+        "82000019800101001",
+        "83000019800101001",
+    ] {
+        assert!(parse_as_of(&with_check(body), TODAY).is_ok(), "{body}");
+    }
+    let other_in_taiwan = parse_as_of(&with_check("83010119800101001"), TODAY).unwrap_err();
+    assert_eq!(
+        other_in_taiwan,
+        CitizenIdError::Region,
+        "only the permit code itself"
+    );
+}
+
+#[test]
 fn unknown_province_codes_are_refused() {
     for body in [
         "10010119800101001",
