@@ -5,7 +5,7 @@ import * as api from '@/api'
 import { AppError } from '@/errors'
 import { loadSession, session } from '@/session/session'
 import { mountInApp } from '@/testing/mount'
-import type { SyncState } from '@/types'
+import { syncStateWith } from '@/testing/syncState'
 
 import SyncIndicator from '../SyncIndicator.vue'
 import {
@@ -20,16 +20,7 @@ import {
 
 vi.mock('@/api')
 
-const state = (patch: Partial<SyncState> = {}): SyncState => ({
-  pending: 0,
-  rejected: 0,
-  lastSyncAtMs: null,
-  lastError: null,
-  syncing: false,
-  clockOffsetMs: null,
-  clockSuspect: false,
-  ...patch,
-})
+const state = syncStateWith
 
 describe('SyncIndicator', () => {
   afterEach(() => stopSyncPolling())

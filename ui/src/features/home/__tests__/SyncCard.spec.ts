@@ -2,22 +2,13 @@ import { describe, expect, it, vi } from 'vitest'
 
 import { setSyncState } from '@/sync/syncStore'
 import { mountInApp } from '@/testing/mount'
-import type { SyncState } from '@/types'
+import { syncStateWith } from '@/testing/syncState'
 
 import SyncCard from '../SyncCard.vue'
 
 vi.mock('@/api')
 
-const state = (patch: Partial<SyncState> = {}): SyncState => ({
-  pending: 0,
-  rejected: 0,
-  lastSyncAtMs: null,
-  lastError: null,
-  syncing: false,
-  clockOffsetMs: null,
-  clockSuspect: false,
-  ...patch,
-})
+const state = syncStateWith
 
 const warning = '[data-test="clock-warning"]'
 
