@@ -4,8 +4,6 @@
 //! UI carries its own translations, keyed by the same codes, and a test on
 //! the UI side keeps them in step with this file.
 
-use serde::{Deserialize, Serialize};
-
 /// Declares a closed vocabulary: an enum with snake_case codes, Chinese and
 /// English labels, and lookup by code.
 macro_rules! vocabulary {
@@ -48,15 +46,15 @@ macro_rules! vocabulary {
 
         // Serialized as exactly its code: serde's own snake_case would
         // write `Hotline12345` as `hotline12345`, not `hotline_12345`.
-        impl Serialize for $name {
+        impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(self.code())
             }
         }
 
-        impl<'de> Deserialize<'de> for $name {
+        impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let code = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+                let code = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
                 $name::from_code(&code).ok_or_else(|| {
                     serde::de::Error::unknown_variant(&code, &[$($code),+])
                 })

@@ -5,6 +5,7 @@
 //! - [`domain`]: the words of grid work — the seven domains, focus tags,
 //!   issue statuses and sources — each with a stable code and Chinese and
 //!   English labels;
+//! - [`lifecycle`]: the steps of an issue's life and who may take them;
 //! - [`wire`]: the JSON bodies that cross between device and relay;
 //! - [`migrate`] and the SQL files under `migrations/`: the schemas of the
 //!   device database and the relay database, applied by one runner;
@@ -13,8 +14,10 @@
 //!   sides;
 //! - [`geo`]: WGS-84 / GCJ-02 conversion and point-in-polygon tests.
 
+#[macro_use]
 pub mod domain;
 pub mod geo;
+pub mod lifecycle;
 pub mod migrate;
 pub mod validate;
 pub mod wire;

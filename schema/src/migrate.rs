@@ -8,10 +8,16 @@
 use rusqlite::{Connection, TransactionBehavior};
 
 /// The device database's migrations, in order.
-pub const DEVICE: &[&str] = &[include_str!("../migrations/device/0001_init.sql")];
+pub const DEVICE: &[&str] = &[
+    include_str!("../migrations/device/0001_init.sql"),
+    include_str!("../migrations/device/0002_merge_and_timeline.sql"),
+];
 
 /// The relay database's migrations, in order.
-pub const RELAY: &[&str] = &[include_str!("../migrations/relay/0001_init.sql")];
+pub const RELAY: &[&str] = &[
+    include_str!("../migrations/relay/0001_init.sql"),
+    include_str!("../migrations/relay/0002_merge_and_timeline.sql"),
+];
 
 /// Why a database could not be brought up to date.
 #[derive(Debug, thiserror::Error)]

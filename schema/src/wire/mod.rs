@@ -9,6 +9,12 @@ use uuid::Uuid;
 
 use crate::domain::{Domain, FocusTag, IssueSource, IssueStatus, PositionSource};
 
+mod registry;
+mod timeline;
+
+pub use registry::{editable, ConflictRecord, RegistryDelete, RegistryEdit, EDITABLE};
+pub use timeline::{IssueEventRecord, NewIssueEvent};
+
 /// The largest photo the relay accepts, in bytes.
 pub const MAX_PHOTO_BYTES: usize = 8 * 1024 * 1024;
 /// The most operations one push may carry.
@@ -65,6 +71,10 @@ pub enum Entity {
     Resident,
     Enterprise,
     Issue,
+    /// A step in an issue's timeline; created, never changed.
+    IssueEvent,
+    /// Two edits of one field; pulled, resolved by a later edit.
+    Conflict,
 }
 
 impl Entity {
@@ -74,6 +84,8 @@ impl Entity {
             Entity::Resident => "resident",
             Entity::Enterprise => "enterprise",
             Entity::Issue => "issue",
+            Entity::IssueEvent => "issue_event",
+            Entity::Conflict => "conflict",
         }
     }
 
@@ -83,6 +95,8 @@ impl Entity {
             "resident" => Some(Entity::Resident),
             "enterprise" => Some(Entity::Enterprise),
             "issue" => Some(Entity::Issue),
+            "issue_event" => Some(Entity::IssueEvent),
+            "conflict" => Some(Entity::Conflict),
             _ => None,
         }
     }
@@ -105,7 +119,10 @@ pub struct Operation {
     pub entity: Entity,
     pub row_id: Uuid,
     pub action: Action,
-    /// The changed fields. For `issue` + `create` this is a [`NewReport`].
+    /// What the operation carries: for `issue` + `create` a [`NewReport`];
+    /// for `issue_event` + `create` a [`NewIssueEvent`]; for a registry row's
+    /// `create` its record's fields, `update` a [`RegistryEdit`] and
+    /// `delete` a [`RegistryDelete`].
     pub fields: serde_json::Value,
     /// The account that made the change.
     pub author: String,
@@ -174,8 +191,12 @@ pub struct OpResult {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
-    /// Applied now.
+    /// Applied now, as sent.
     Applied,
+    /// Kept, but not exactly as sent: merged with edits made since its base
+    /// (a recorded conflict, if any, is named by `code`), or a timeline step
+    /// kept without moving the issue (`stale_transition`).
+    Merged,
     /// Seen before; the original result stands and nothing changed.
     Duplicate,
     /// Refused for good; `code` says why. The device shows it to the leader.
@@ -230,6 +251,11 @@ pub struct ResidentRecord {
     #[serde(default)]
     pub phone: Option<String>,
     pub relation: String,
+    /// Key-care tags: `elderly_alone`, `disabled`, `low_income`, ...
+    #[serde(default)]
+    pub care_tags: Vec<String>,
+    #[serde(default)]
+    pub moved_out_at_ms: Option<i64>,
     pub version: i64,
 }
 
@@ -278,13 +304,24 @@ pub struct IssueRecord {
     pub version: i64,
 }
 
-/// `GET /api/v1/photos/{sha256}` with `HEAD`: whether the relay has it.
-/// `PUT` with the bytes stores it and answers this.
+/// `PUT /api/v1/photos/{sha256}` with the bytes stores a photo and answers
+/// this. A `PUT` that carries `Content-Range: bytes <from>-<to>/<total>`
+/// sends one part of it; `GET /api/v1/photos/{sha256}/upload` says how many
+/// bytes have arrived, so an interrupted upload resumes from there.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PhotoReceipt {
     pub sha256: String,
     pub bytes: u64,
     pub content_type: String,
+}
+
+/// How far an upload has got.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UploadStatus {
+    pub sha256: String,
+    /// Bytes the relay holds of this photo: its size once complete.
+    pub received: u64,
+    pub complete: bool,
 }
 
 /// Every error body the relay sends.
