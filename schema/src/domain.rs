@@ -121,6 +121,19 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// Key-care tags (重点关爱) a resident may carry.
+    CareTag {
+        ElderlyAlone => "elderly_alone", "独居老人", "Elderly, living alone";
+        EmptyNest => "empty_nest", "空巢老人", "Elderly, children away";
+        Disabled => "disabled", "残疾人", "Disabled";
+        LowIncome => "low_income", "低保户", "Low-income support";
+        LeftBehindChild => "left_behind_child", "留守儿童", "Child left behind";
+        Veteran => "veteran", "退役军人", "Veteran";
+        SeriousIllness => "serious_illness", "重病患者", "Seriously ill";
+    }
+}
+
+vocabulary! {
     /// Where a report's position came from.
     PositionSource {
         Device => "device", "设备定位", "Device location";

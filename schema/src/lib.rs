@@ -22,4 +22,4 @@ pub mod migrate;
 pub mod validate;
 pub mod wire;
 
-pub use domain::{Domain, FocusTag, IssueSource, IssueStatus, PositionSource};
+pub use domain::{CareTag, Domain, FocusTag, IssueSource, IssueStatus, PositionSource};

@@ -23,6 +23,7 @@
 mod calendar;
 mod citizen_id;
 mod credit_code;
+pub mod fields;
 mod mobile;
 
 pub use citizen_id::{citizen_id_check_char, parse_citizen_id, CitizenId, CitizenIdError};
