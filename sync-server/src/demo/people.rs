@@ -11,6 +11,7 @@ use std::collections::HashSet;
 
 use gridline_schema::validate::citizen_id_check_char;
 use gridline_schema::wire::{HouseholdRecord, ResidentRecord};
+use gridline_schema::CareTag;
 use rand::distributions::{Distribution, WeightedIndex};
 use rand::Rng;
 use uuid::Uuid;
@@ -193,6 +194,8 @@ impl<'a> Registry<'a> {
             citizen_id,
             phone,
             relation: member.relation.to_owned(),
+            care_tags: care_tags(rng, member),
+            moved_out_at_ms: None,
             version: 1,
         }
     }
@@ -387,4 +390,23 @@ mod tests {
             }
         }
     }
+}
+
+/// Key-care tags at roughly the rates a Zhengzhou community registers them.
+fn care_tags(rng: &mut impl Rng, member: &Member) -> Vec<String> {
+    let mut tags = Vec::new();
+    let mut tag = |tag: CareTag, p: f64| {
+        if rng.gen_bool(p) {
+            tags.push(tag.code().to_owned());
+        }
+    };
+    if member.age >= 75 {
+        tag(CareTag::EmptyNest, 0.25);
+    }
+    tag(CareTag::Disabled, 0.02);
+    tag(CareTag::LowIncome, 0.03);
+    if member.age >= 20 && member.male {
+        tag(CareTag::Veteran, 0.04);
+    }
+    tags
 }

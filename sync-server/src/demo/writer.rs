@@ -89,8 +89,8 @@ impl<'c> Writer<'c> {
         self.conn
             .prepare_cached(
                 "INSERT INTO residents (id, grid_code, household_id, name, gender, birth_date, \
-                 citizen_id, phone, relation, version) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                 citizen_id, phone, relation, care_tags_json, version) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             )?
             .execute(params![
                 r.id.to_string(),
@@ -102,6 +102,7 @@ impl<'c> Writer<'c> {
                 r.citizen_id,
                 r.phone,
                 r.relation,
+                serde_json::to_string(&r.care_tags)?,
                 r.version
             ])?;
         self.log(&r.grid_code, Entity::Resident, r.id, r)

@@ -210,3 +210,16 @@ mod tests {
         assert_ne!(a, b);
     }
 }
+
+/// The name of the platform API key `key`, if it is one.
+pub async fn platform_key_name(state: &AppState, key: &str) -> Result<Option<String>, ApiError> {
+    let key_sha256 = sha256_hex(key.as_bytes());
+    state
+        .db(move |conn| {
+            Ok(conn
+                .prepare_cached("SELECT name FROM api_keys WHERE key_sha256 = ?1")?
+                .query_row(params![key_sha256], |r| r.get::<_, String>(0))
+                .optional()?)
+        })
+        .await
+}

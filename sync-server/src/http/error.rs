@@ -46,6 +46,9 @@ pub enum ApiError {
     PhotoHashMismatch { expected: String, actual: String },
     #[error("{0}")]
     PhotoNotImage(String),
+    /// A part of an upload that does not start where the received bytes end.
+    #[error("the relay holds {received} bytes of this photo; send the part starting there")]
+    UploadOffset { received: u64 },
     /// An image larger in pixels than any photo a device sends.
     #[error("{0}")]
     PhotoTooLarge(String),
@@ -84,6 +87,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
             ApiError::PhotoHashMismatch { .. } => "photo_hash_mismatch",
             ApiError::PhotoNotImage(_) => "photo_not_image",
+            ApiError::UploadOffset { .. } => "upload_offset_mismatch",
             ApiError::PhotoTooLarge(_) => "photo_too_large",
             ApiError::Timeout(_) => "timeout",
             ApiError::Busy => "busy",
@@ -107,6 +111,7 @@ impl ApiError {
                 StatusCode::UNSUPPORTED_MEDIA_TYPE
             }
             ApiError::PhotoHashMismatch { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::UploadOffset { .. } => StatusCode::CONFLICT,
             ApiError::Timeout(_) => StatusCode::REQUEST_TIMEOUT,
             ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

@@ -24,11 +24,13 @@ pub(crate) mod issues;
 mod open311;
 mod password_checks;
 mod photos;
+mod platform;
 mod push;
 mod rfc3339;
 mod serve;
 mod state;
 mod sync;
+mod timeline;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, Uri};
@@ -71,6 +73,14 @@ fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
                 .head(photos::photo_head)
                 .put(photos::photo_put)
                 .layer(DefaultBodyLimit::max(MAX_PHOTO_BYTES)),
+        ),
+        (
+            "/api/v1/platform/issues/{id}/events",
+            post(platform::issue_event_create),
+        ),
+        (
+            "/api/v1/photos/{sha256}/upload",
+            get(photos::photo_upload_get),
         ),
         ("/media/{file}", get(photos::media_get)),
         ("/open311/v2/services.json", get(open311::services_list)),

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use gridline_schema::wire::PhotoReceipt;
@@ -38,7 +38,7 @@ pub fn is_sha256_hex(s: &str) -> bool {
 }
 
 /// The hash in a path, lowercased; anything else is a 400.
-fn path_sha256(raw: &str) -> Result<String, ApiError> {
+pub(super) fn path_sha256(raw: &str) -> Result<String, ApiError> {
     let sha = raw.to_ascii_lowercase();
     if is_sha256_hex(&sha) {
         Ok(sha)
@@ -84,15 +84,30 @@ pub async fn photo_head(
 
 /// `PUT /api/v1/photos/{sha256}`: stores the body if it hashes to the name
 /// and is an image. 201 when stored now, 200 when the relay had it already.
+/// With `Content-Range` the body is one part of the photo ([`resume`]).
 pub async fn photo_put(
     State(state): State<AppState>,
     _session: DeviceSession,
     ApiPath(sha): ApiPath<String>,
+    headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Result<(StatusCode, Json<PhotoReceipt>), ApiError> {
+) -> Result<Response, ApiError> {
     let sha = path_sha256(&sha)?;
     let body = body?;
+    if let Some(range) = headers.get(header::CONTENT_RANGE) {
+        let range = resume::PartRange::parse(range)?;
+        return resume::put_part(&state, sha, range, body).await;
+    }
+    let (status, receipt) = store_photo(&state, sha, body).await?;
+    Ok((status, Json(receipt)).into_response())
+}
 
+/// Checks complete photo bytes and stores them under their hash.
+pub(super) async fn store_photo(
+    state: &AppState,
+    sha: String,
+    body: Bytes,
+) -> Result<(StatusCode, PhotoReceipt), ApiError> {
     let (checked, expected) = (body.clone(), sha.clone());
     let content_type = blocking(move || {
         let actual = sha256_hex(&checked);
@@ -107,20 +122,8 @@ pub async fn photo_put(
         bytes: body.len() as u64,
         content_type: content_type.to_owned(),
     };
-
-    // Stored means both the row and the file: a file lost from the folder
-    // is written again.
-    let (lookup, path) = (sha.clone(), photo_path(state.photos_dir(), &sha));
-    let stored = state
-        .db(move |conn| {
-            let row = conn
-                .prepare_cached("SELECT 1 FROM photos WHERE sha256 = ?1")?
-                .exists([lookup])?;
-            Ok(row && path.exists())
-        })
-        .await?;
-    if stored {
-        return Ok((StatusCode::OK, Json(receipt)));
+    if is_stored(state, &sha).await? {
+        return Ok((StatusCode::OK, receipt));
     }
 
     let dir = state.photos_dir().to_owned();
@@ -142,7 +145,21 @@ pub async fn photo_put(
     } else {
         StatusCode::OK
     };
-    Ok((status, Json(receipt)))
+    Ok((status, receipt))
+}
+
+/// Stored means both the row and the file: a file lost from the folder is
+/// written again.
+pub(super) async fn is_stored(state: &AppState, sha: &str) -> Result<bool, ApiError> {
+    let (lookup, path) = (sha.to_owned(), photo_path(state.photos_dir(), sha));
+    state
+        .db(move |conn| {
+            let row = conn
+                .prepare_cached("SELECT 1 FROM photos WHERE sha256 = ?1")?
+                .exists([lookup])?;
+            Ok(row && path.exists())
+        })
+        .await
 }
 
 /// `GET /api/v1/photos/{sha256}`: the photo, for a signed-in device.
@@ -319,6 +336,10 @@ fn write_atomically(dir: &Path, sha: &str, bytes: &[u8]) -> std::io::Result<()> 
     }
     written
 }
+
+mod resume;
+
+pub use resume::photo_upload_get;
 
 #[cfg(test)]
 mod tests;

@@ -37,12 +37,7 @@ pub async fn push(
         });
     }
     let results = state
-        .db(move |conn| {
-            req.ops
-                .iter()
-                .map(|op| push::apply(conn, &session, op))
-                .collect()
-        })
+        .db(move |conn| push::apply_batch(conn, &session, &req.ops))
         .await?;
     Ok(Json(PushResponse {
         results,

@@ -15,11 +15,11 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::Json;
 use gridline_schema::wire::{IssueRecord, Position};
 use gridline_schema::{geo, Domain, IssueSource, IssueStatus, PositionSource};
-use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use rusqlite::TransactionBehavior;
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::http::auth::sha256_hex;
+use crate::http::auth::platform_key_name;
 use crate::http::error::ApiError;
 use crate::http::grid::{grid_at, load_grid};
 use crate::http::issues;
@@ -67,17 +67,7 @@ pub async fn request_create(
         .get("api_key")
         .filter(|k| !k.is_empty())
         .ok_or_else(forbidden)?;
-    let key_sha256 = sha256_hex(key.as_bytes());
-    let key_name = state
-        .db(move |conn| {
-            Ok(conn
-                .query_row(
-                    "SELECT name FROM api_keys WHERE key_sha256 = ?1",
-                    params![key_sha256],
-                    |r| r.get::<_, String>(0),
-                )
-                .optional()?)
-        })
+    let key_name = platform_key_name(&state, key)
         .await?
         .ok_or_else(forbidden)?;
 

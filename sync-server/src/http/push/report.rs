@@ -1,0 +1,92 @@
+//! `issue` + `create`: a report filed on a device becomes an issue of the
+//! device's grid, once all its photos have arrived.
+
+use gridline_schema::geo;
+use gridline_schema::wire::{IssueRecord, NewReport, Operation};
+use gridline_schema::{IssueSource, IssueStatus};
+use rusqlite::Connection;
+
+use super::{missing_photos, photo_names, Decision, Refusal};
+use crate::http::auth::DeviceSession;
+use crate::http::error::ApiError;
+use crate::http::issues;
+
+/// The longest description a report may carry, in characters.
+pub const MAX_DESCRIPTION_CHARS: usize = 2000;
+
+/// Files the report `op` carries, or says why not.
+pub fn file(
+    conn: &Connection,
+    session: &DeviceSession,
+    op: &Operation,
+    received_at_ms: i64,
+) -> Result<Decision, ApiError> {
+    let issue = match report_to_issue(op, session, received_at_ms) {
+        Ok(issue) => issue,
+        Err(refusal) => return Ok(refusal.into()),
+    };
+    if issues::exists(conn, issue.id)? {
+        let message = format!("issue {} already exists", issue.id);
+        return Ok(Refusal::rejected("row_exists", message).into());
+    }
+    if let Some(retry) = missing_photos(conn, &issue.photos)? {
+        return Ok(retry.into());
+    }
+    issues::insert(conn, &issue, None).map_err(ApiError::internal)?;
+    Ok(Decision::Applied)
+}
+
+/// Validates the fields of an `issue` + `create` and builds the issue. A
+/// report belongs to the grid of the token that pushed it.
+fn report_to_issue(
+    op: &Operation,
+    session: &DeviceSession,
+    received_at_ms: i64,
+) -> Result<IssueRecord, Refusal> {
+    let report: NewReport = serde_json::from_value(op.fields.clone())
+        .map_err(|e| Refusal::rejected("invalid_fields", format!("not a report: {e}")))?;
+
+    let description = report.description.trim();
+    if description.is_empty() {
+        return Err(Refusal::rejected(
+            "description_empty",
+            "the description is empty",
+        ));
+    }
+    let chars = description.chars().count();
+    if chars > MAX_DESCRIPTION_CHARS {
+        return Err(Refusal::rejected(
+            "description_too_long",
+            format!("the description has {chars} characters; at most {MAX_DESCRIPTION_CHARS}"),
+        ));
+    }
+    if let Some(p) = &report.position {
+        let accuracy_ok = p.accuracy_m.is_none_or(|a| a.is_finite() && a >= 0.0);
+        if !geo::is_real_fix(p.lat, p.lon) || !accuracy_ok {
+            return Err(Refusal::rejected(
+                "invalid_position",
+                "the position is not a real fix, or its accuracy is negative",
+            ));
+        }
+    }
+    let photos = photo_names(&report.photos)?;
+
+    Ok(IssueRecord {
+        id: op.row_id,
+        grid_code: session.grid_code.clone(),
+        domain: report.domain,
+        focus_tag: report.focus_tag,
+        description: description.to_owned(),
+        status: IssueStatus::Reported,
+        source: IssueSource::Patrol,
+        position: report.position,
+        address: None,
+        photos,
+        reported_by: Some(session.account.clone()),
+        reported_at_ms: report.reported_at_ms,
+        received_at_ms,
+        deadline_at_ms: None,
+        updated_at_ms: received_at_ms,
+        version: 1,
+    })
+}
