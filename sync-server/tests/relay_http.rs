@@ -15,8 +15,12 @@ mod open311;
 mod photos;
 #[path = "relay_http/protocol.rs"]
 mod protocol;
+#[path = "relay_http/registry.rs"]
+mod registry;
 #[path = "relay_http/sync.rs"]
 mod sync;
+#[path = "relay_http/timeline.rs"]
+mod timeline;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
@@ -39,10 +43,14 @@ struct Device {
 
 impl Device {
     async fn login(base: &str, account: &str) -> Device {
+        Device::login_as(base, account, "device-1").await
+    }
+
+    async fn login_as(base: &str, account: &str, device_id: &str) -> Device {
         let client = Client::new();
         let response = client
             .post(format!("{base}/api/v1/login"))
-            .json(&json!({"account": account, "password": PASSWORD, "device_id": "device-1"}))
+            .json(&json!({"account": account, "password": PASSWORD, "device_id": device_id}))
             .send()
             .await
             .unwrap();

@@ -148,3 +148,93 @@ async fn media_is_streamed_in_pieces_rather_than_read_whole() {
         "200 kB came in {frames} piece(s): the file was read whole"
     );
 }
+
+/// Sends bytes `from..to` of `photo` as one part.
+async fn put_part(
+    device: &Device,
+    sha: &str,
+    photo: &[u8],
+    from: usize,
+    to: usize,
+) -> reqwest::Response {
+    device
+        .client
+        .put(format!("{}/api/v1/photos/{sha}", device.base))
+        .bearer_auth(&device.token)
+        .header(
+            "content-range",
+            format!("bytes {from}-{}/{}", to - 1, photo.len()),
+        )
+        .body(photo[from..to].to_vec())
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn upload_status(device: &Device, sha: &str) -> gridline_schema::wire::UploadStatus {
+    device
+        .client
+        .get(format!("{}/api/v1/photos/{sha}/upload", device.base))
+        .bearer_auth(&device.token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_upload_interrupted_after_a_part_resumes_from_where_the_relay_says() {
+    let fixture = Fixture::new();
+    let base = fixture.serve().await;
+    let device = Device::login(&base, ACCOUNT_A).await;
+    let photo = jpeg(77);
+    let sha = sha256_hex(&photo);
+    let third = photo.len() / 3;
+
+    let first = put_part(&device, &sha, &photo, 0, third).await;
+    let after_first = upload_status(&device, &sha).await;
+    // The connection "drops": the device does not know the second part
+    // arrived, and sends it again.
+    put_part(&device, &sha, &photo, third, 2 * third).await;
+    let resent = put_part(&device, &sha, &photo, third, 2 * third).await;
+    let resume_at = upload_status(&device, &sha).await.received as usize;
+    let last = put_part(&device, &sha, &photo, resume_at, photo.len()).await;
+    let done = upload_status(&device, &sha).await;
+
+    assert_eq!(first.status(), 202);
+    assert_eq!(
+        (after_first.received as usize, after_first.complete),
+        (third, false)
+    );
+    assert_eq!(resent.status(), 409);
+    assert_eq!(error_body(resent).await.code, "upload_offset_mismatch");
+    assert_eq!(resume_at, 2 * third);
+    assert_eq!(last.status(), 201);
+    assert!(done.complete);
+    assert_eq!(done.received as usize, photo.len());
+    assert_eq!(
+        fixture.count("SELECT COUNT(*) FROM photo_uploads"),
+        0,
+        "nothing left half-done"
+    );
+}
+
+#[tokio::test]
+async fn parts_that_do_not_hash_to_the_name_are_dropped_and_the_upload_starts_over() {
+    let fixture = Fixture::new();
+    let base = fixture.serve().await;
+    let device = Device::login(&base, ACCOUNT_A).await;
+    let photo = jpeg(78);
+    let sha = sha256_hex(&jpeg(79));
+
+    put_part(&device, &sha, &photo, 0, 100).await;
+    let last = put_part(&device, &sha, &photo, 100, photo.len()).await;
+    let status = upload_status(&device, &sha).await;
+
+    assert_eq!(last.status(), 422);
+    assert_eq!(error_body(last).await.code, "photo_hash_mismatch");
+    assert_eq!((status.received, status.complete), (0, false));
+    assert_eq!(fixture.count("SELECT COUNT(*) FROM photos"), 0);
+}

@@ -280,16 +280,16 @@ fn update(
         let stamp_device = stamp.get(1).and_then(Value::as_str).unwrap_or_default();
         let stamp_hlc = stamp.get(2).and_then(Value::as_str).unwrap_or_default();
         let stamp_author = stamp.get(3).and_then(Value::as_str).unwrap_or_default();
-        let concurrent = stamp_version > edit.base_version && stamp_device != op.device_id;
+        let concurrent = stamp_version > edit.base_version && stamp_device != session.device_id;
         if now == value {
             continue;
         }
         let wins = !concurrent || op.hlc.as_str() > stamp_hlc;
         if concurrent {
             let (kept, kept_author, other, other_author) = if wins {
-                (&value, op.author.as_str(), &now, stamp_author)
+                (&value, session.account.as_str(), &now, stamp_author)
             } else {
-                (&now, stamp_author, &value, op.author.as_str())
+                (&now, stamp_author, &value, session.account.as_str())
             };
             let conflict = ConflictRecord {
                 id: Uuid::now_v7(),
@@ -308,7 +308,7 @@ fn update(
             conflicts += 1;
         }
         if wins {
-            let stamp = serde_json::json!([version, op.device_id, op.hlc, op.author]);
+            let stamp = serde_json::json!([version, session.device_id, op.hlc, session.account]);
             row.stamps.insert(field.clone(), stamp);
             row.record.insert(field.clone(), value.clone());
             written.insert(field, value);
