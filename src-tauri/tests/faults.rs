@@ -21,6 +21,8 @@
 //! ignored `crash_child_files_reports_until_killed`) and SIGKILLs it.
 
 mod common;
+#[path = "fault_runs/edits.rs"]
+mod edits;
 
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
@@ -95,6 +97,10 @@ struct Totals {
     failed_syncs: u64,
     offline_rounds: u64,
     relay_killed_mid_round: u64,
+    registry_edits: u64,
+    conflicts_recorded: u64,
+    task_steps: u64,
+    phones_with_wrong_clocks: u64,
     faults: FaultCounts,
 }
 
@@ -275,6 +281,7 @@ struct Phone {
     leader: Leader,
     data: PathBuf,
     drafts: Vec<Draft>,
+    skew_ms: i64,
 }
 
 /// A report a device accepted, which the relay must end up holding once.
@@ -305,7 +312,8 @@ async fn one_run(template: &Template, seed: u64, totals: &mut Totals) {
         .enumerate()
     {
         let data = dir.path().join(format!("phone{n}"));
-        let device = Device::open(&data).unwrap();
+        let skew_ms = edits::random_skew(&mut rng);
+        let device = Device::open(&data).unwrap().with_clock_skew(skew_ms);
         device
             .login(&proxy.url(), &leader.account, &leader.password)
             .await
@@ -318,8 +326,11 @@ async fn one_run(template: &Template, seed: u64, totals: &mut Totals) {
             leader,
             data,
             drafts,
+            skew_ms,
         });
     }
+    let (households, task) = edits::grid_of(&phones[0].data.join("gridline.db"));
+    let mut ledger = edits::Ledger::new(&mut rng, &households);
     proxy.set_faults(random_faults(&mut rng));
 
     let mut filed = Vec::new();
@@ -336,6 +347,15 @@ async fn one_run(template: &Template, seed: u64, totals: &mut Totals) {
         relay_up = !offline;
 
         let last = round + 1 == rounds;
+        let pair = [&phones[0].device, &phones[1].device];
+        edits::round(
+            &mut rng,
+            round,
+            pair,
+            &households,
+            task.as_deref(),
+            &mut ledger,
+        );
         let mut turns = Vec::new();
         for (n, phone) in phones.iter_mut().enumerate() {
             let during = (!phone.drafts.is_empty() && rng.gen_bool(0.3)).then(|| {
@@ -413,6 +433,33 @@ async fn one_run(template: &Template, seed: u64, totals: &mut Totals) {
 
     check_relay_holds_each_report_once(template, &relay_dir, &phones, &filed);
     check_devices_converged(&relay_dir, &phones, &filed);
+    let grid = &phones[0].leader.grid_code;
+    let same_grid: Vec<PathBuf> = phones
+        .iter()
+        .filter(|p| &p.leader.grid_code == grid)
+        .map(|p| p.data.join("gridline.db"))
+        .collect();
+    let same_grid: Vec<&Path> = same_grid.iter().map(PathBuf::as_path).collect();
+    edits::check(
+        &relay_dir.join("relay.db"),
+        grid,
+        &same_grid,
+        &ledger,
+        task.as_deref(),
+    );
+    for (n, phone) in phones.iter().enumerate() {
+        let warned = phone.device.sync_state().unwrap().clock_suspect;
+        assert_eq!(
+            warned,
+            edits::clock_warned(phone.skew_ms),
+            "phone {n} with its clock {} ms off warns exactly when it should",
+            phone.skew_ms
+        );
+        totals.phones_with_wrong_clocks += warned as u64;
+    }
+    totals.registry_edits += ledger.edits;
+    totals.conflicts_recorded += ledger.contests.len() as u64;
+    totals.task_steps += ledger.steps;
     totals.devices += phones.len() as u64;
     totals.reports += filed.len() as u64;
     totals.photos += filed
@@ -483,7 +530,7 @@ fn check_relay_holds_each_report_once(
     );
     let applied = count(
         &relay,
-        "SELECT COUNT(*) FROM applied_ops WHERE outcome = 'applied'",
+        "SELECT COUNT(*) FROM applied_ops WHERE entity = 'issue' AND outcome = 'applied'",
     );
     assert_eq!(
         applied,
@@ -491,9 +538,20 @@ fn check_relay_holds_each_report_once(
         "one applied operation per report"
     );
     assert_eq!(
-        count(&relay, "SELECT COUNT(*) FROM applied_ops"),
+        count(
+            &relay,
+            "SELECT COUNT(*) FROM applied_ops WHERE entity = 'issue'"
+        ),
         applied,
-        "none refused"
+        "no report refused"
+    );
+    assert_eq!(
+        count(
+            &relay,
+            "SELECT COUNT(*) FROM applied_ops WHERE outcome = 'rejected'"
+        ),
+        0,
+        "nothing refused"
     );
 
     for f in filed {

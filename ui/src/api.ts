@@ -87,3 +87,8 @@ export function gridTasks(): Promise<TaskItem[]> {
 export function defaultServer(): Promise<string> {
   return call('default_server')
 }
+
+/** Tells the core the network is back, so the background sync runs now. */
+export function networkOnline(): Promise<void> {
+  return call('network_online')
+}

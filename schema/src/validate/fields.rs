@@ -7,7 +7,7 @@
 
 use serde_json::Value;
 
-use super::{parse_citizen_id, parse_credit_code, parse_mobile};
+use super::{calendar, parse_citizen_id, parse_credit_code, parse_mobile};
 use crate::domain::CareTag;
 use crate::wire::Entity;
 
@@ -181,6 +181,7 @@ fn text<'v>(field: &str, value: &'v Value) -> Result<&'v str, FieldError> {
     })
 }
 
+/// `YYYY-MM-DD`, a real calendar date, from 1900 on.
 fn is_date(s: &str) -> bool {
     let b = s.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
@@ -188,19 +189,8 @@ fn is_date(s: &str) -> bool {
     }
     let num = |r: std::ops::Range<usize>| s.get(r).and_then(|t| t.parse::<u32>().ok());
     match (num(0..4), num(5..7), num(8..10)) {
-        (Some(y), Some(m), Some(d)) => {
-            (1900..=2100).contains(&y) && (1..=12).contains(&m) && d >= 1 && d <= month_days(y, m)
-        }
+        (Some(y), Some(m), Some(d)) => y >= 1900 && calendar::is_real_date((y as i32, m, d)),
         _ => false,
-    }
-}
-
-fn month_days(year: u32, month: u32) -> u32 {
-    match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
     }
 }
 

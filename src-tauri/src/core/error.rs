@@ -41,6 +41,24 @@ pub enum CoreError {
     SyncInProgress,
     #[error("{0} operations are not yet synced")]
     PendingOps(i64),
+    /// A registry field the leader typed does not pass its check.
+    #[error(transparent)]
+    Field(#[from] gridline_schema::validate::fields::FieldError),
+    #[error("the row is not on this device")]
+    RowMissing,
+    #[error("residents still live in this household")]
+    HouseholdNotEmpty,
+    /// The step does not apply: not a leader's step, or not from this state.
+    #[error("this step cannot be taken now ({0})")]
+    StepNotAllowed(String),
+    #[error("this step needs a note saying why")]
+    NoteRequired,
+    #[error("marking an issue handled needs a photo of the result")]
+    PhotoRequired,
+    #[error("no position shows the photo was taken at the scene")]
+    PositionRequired,
+    #[error("the after photo was taken {distance_m} m from the issue; at most {limit_m} m")]
+    TooFarFromIssue { distance_m: u32, limit_m: u32 },
     #[error("local database: {0}")]
     Storage(#[from] rusqlite::Error),
     #[error("local files: {0}")]
@@ -67,6 +85,14 @@ impl CoreError {
             CoreError::PhotoNotFound(_) => "photo_not_found",
             CoreError::SyncInProgress => "sync_in_progress",
             CoreError::PendingOps(_) => "pending_ops",
+            CoreError::Field(e) => e.code(),
+            CoreError::RowMissing => "row_missing",
+            CoreError::HouseholdNotEmpty => "household_not_empty",
+            CoreError::StepNotAllowed(_) => "step_not_allowed",
+            CoreError::NoteRequired => "note_required",
+            CoreError::PhotoRequired => "photo_required",
+            CoreError::PositionRequired => "position_required",
+            CoreError::TooFarFromIssue { .. } => "too_far_from_issue",
             CoreError::Storage(_) | CoreError::Io(_) => "storage",
             CoreError::Internal(_) => "internal",
         }
@@ -133,10 +159,79 @@ mod tests {
             CoreError::PhotoNotFound(String::new()),
             CoreError::SyncInProgress,
             CoreError::PendingOps(1),
+            CoreError::RowMissing,
+            CoreError::HouseholdNotEmpty,
+            CoreError::StepNotAllowed(String::new()),
+            CoreError::NoteRequired,
+            CoreError::PhotoRequired,
+            CoreError::PositionRequired,
+            CoreError::TooFarFromIssue {
+                distance_m: 1,
+                limit_m: 1,
+            },
             CoreError::Storage(rusqlite::Error::InvalidQuery),
             CoreError::Io(std::io::Error::other("disk full")),
             CoreError::Internal(String::new()),
         ]
+    }
+
+    /// Every code a registry field check can fail with.
+    fn field_codes() -> Vec<&'static str> {
+        use gridline_schema::validate::fields::FieldError;
+        let mut codes = vec![
+            FieldError::NotEditable(String::new()).code(),
+            FieldError::Empty(String::new()).code(),
+            FieldError::TooLong(String::new()).code(),
+            FieldError::WrongType {
+                field: String::new(),
+                expected: "",
+            }
+            .code(),
+        ];
+        codes.extend([
+            "id_length",
+            "id_character",
+            "id_region",
+            "id_birth_date",
+            "id_check_char",
+            "credit_code_length",
+            "credit_code_character",
+            "credit_code_region",
+            "credit_code_check_char",
+            "mobile_length",
+            "mobile_character",
+            "mobile_prefix",
+            "invalid_gender",
+            "invalid_relation",
+            "invalid_date",
+            "invalid_members",
+            "invalid_care_tag",
+            "invalid_position",
+            "invalid_household",
+        ]);
+        codes
+    }
+
+    #[test]
+    fn every_field_check_code_is_one_the_ui_knows() {
+        let ui_types = include_str!("../../../ui/src/types.ts");
+        let source = include_str!("../../../schema/src/validate/fields.rs");
+
+        for code in field_codes() {
+            assert!(
+                ui_types.contains(&format!("'{code}'")),
+                "ui/src/types.ts lacks {code}"
+            );
+        }
+        // Each literal code the field checks use is in the list above.
+        for literal in source.split('"').skip(1).step_by(2) {
+            if literal.starts_with("invalid_") {
+                assert!(
+                    field_codes().contains(&literal),
+                    "{literal} is missing from field_codes"
+                );
+            }
+        }
     }
 
     #[test]

@@ -20,9 +20,14 @@ pub mod model;
 mod outbox;
 pub mod photo;
 pub mod photo_store;
+pub mod registry;
 pub mod relay;
+mod replica;
 pub mod reports;
+pub mod schedule;
+pub mod search;
 pub mod session;
+pub mod steps;
 pub mod sync;
 
 use std::path::{Path, PathBuf};
@@ -38,6 +43,11 @@ pub struct Device {
     data_dir: PathBuf,
     http: reqwest::Client,
     syncing: AtomicBool,
+    /// Added to the system clock: a phone whose clock is wrong, simulated.
+    clock_skew_ms: i64,
+    /// The registry search index, built on first use and dropped when a
+    /// pull changes the registry.
+    search: std::sync::Mutex<Option<search::SearchIndex>>,
 }
 
 impl Device {
@@ -51,9 +61,24 @@ impl Device {
             data_dir: data_dir.to_path_buf(),
             http: relay::RelayClient::http_client(),
             syncing: AtomicBool::new(false),
+            clock_skew_ms: 0,
+            search: std::sync::Mutex::new(None),
         };
         device.device_id()?;
         Ok(device)
+    }
+
+    /// The same device with its clock `skew_ms` off the true time, as a
+    /// phone set to the wrong time or reset to its factory date would be.
+    /// Tests use it; nothing on the device may depend on the clock being right.
+    pub fn with_clock_skew(mut self, skew_ms: i64) -> Device {
+        self.clock_skew_ms = skew_ms;
+        self
+    }
+
+    /// The phone's clock, in milliseconds since the Unix epoch.
+    pub fn now_ms(&self) -> i64 {
+        db::now_ms() + self.clock_skew_ms
     }
 
     /// This installation's id, minted on first use.

@@ -5,7 +5,6 @@ use std::path::PathBuf;
 
 use rusqlite::params;
 
-use super::db::now_ms;
 use super::error::{CoreError, Result};
 use super::model::{LatLon, PhotoInfo, PhotoRef};
 use super::photo::prepare_upload;
@@ -57,7 +56,7 @@ impl Device {
                     copy.camera.taken_at,
                     gps.map(|g| g.lat),
                     gps.map(|g| g.lon),
-                    now_ms()
+                    self.now_ms()
                 ],
             )?;
             Ok(())

@@ -5,14 +5,12 @@
 //! confirms it, and as rejected, with the relay's reason, if refused.
 
 use gridline_schema::geo::{is_real_fix, polygons_contain};
-use gridline_schema::wire::{Action, Entity, NewReport, Operation};
+use gridline_schema::wire::{Action, Entity, NewReport};
 use gridline_schema::{Domain, FocusTag, IssueSource, IssueStatus, PositionSource};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use uuid::Uuid;
 
-use super::db::{meta_get, meta_set, now_ms};
 use super::error::{CoreError, Result};
-use super::hlc::Stamp;
 use super::model::{HomeSummary, NewReportInput, Position, ReportItem, SyncMark, TaskItem};
 use super::photo_store::is_sha256;
 use super::{outbox, Device};
@@ -44,7 +42,7 @@ impl Device {
         let session = self.stored_session()?;
         let device_id = self.device_id()?;
         let id = Uuid::now_v7();
-        let now = now_ms();
+        let now = self.now_ms();
 
         self.db.write(|tx| {
             for sha in &input.photos {
@@ -71,17 +69,6 @@ impl Device {
                 photos: input.photos.clone(),
                 reported_at_ms: now,
             };
-            let op = Operation {
-                id: Uuid::now_v7(),
-                entity: Entity::Issue,
-                row_id: id,
-                action: Action::Create,
-                fields: serde_json::to_value(&fields)?,
-                author: session.account.clone(),
-                device_id: device_id.clone(),
-                hlc: next_stamp(tx, now)?.encode(&device_id),
-                created_at_ms: now,
-            };
             let p = input.position;
             tx.execute(
                 "INSERT INTO issues (id, domain, focus_tag, description, status, source, lat, lon,
@@ -107,7 +94,12 @@ impl Device {
                     params![id.to_string(), i as i64, sha],
                 )?;
             }
-            outbox::enqueue(tx, &op, now)?;
+            let author = outbox::Author {
+                account: &session.account,
+                device_id: &device_id,
+            };
+            let fields = serde_json::to_value(&fields)?;
+            outbox::queue(tx, &author, Entity::Issue, id, Action::Create, fields, now)?;
             Ok(())
         })?;
         tracing::info!(issue = %id, domain = %input.domain, "report saved");
@@ -198,14 +190,6 @@ impl Device {
             sync,
         })
     }
-}
-
-/// The next HLC stamp, persisted so stamps survive restarts.
-fn next_stamp(tx: &Connection, now: i64) -> Result<Stamp> {
-    let last = meta_get(tx, "hlc")?.and_then(|s| Stamp::parse(&s));
-    let stamp = Stamp::next(last, now);
-    meta_set(tx, "hlc", &stamp.to_string())?;
-    Ok(stamp)
 }
 
 /// An `issues` row as read, before its sync state is attached.

@@ -53,6 +53,10 @@ impl Device {
                 .as_ref()
                 .is_some_and(|p| p.grid_code != stored.grid_code)
             {
+                let (pending, _) = outbox::counts(tx)?;
+                if pending > 0 {
+                    return Err(CoreError::PendingOps(pending));
+                }
                 clear_grid_copy(tx)?;
             }
             store_grid(tx, &answer.grid)?;

@@ -8,22 +8,20 @@
 
 use std::sync::atomic::Ordering;
 
-use gridline_schema::wire::{
-    Change, EnterpriseRecord, Entity, HouseholdRecord, IssueRecord, NewReport, Outcome,
-    PushRequest, ResidentRecord,
-};
+use gridline_schema::wire::{Entity, NewIssueEvent, NewReport, Operation, Outcome, PushRequest};
 use rusqlite::{params, Connection};
 
-use super::db::{meta_delete, meta_get, meta_set, now_ms};
+use super::db::{meta_delete, meta_get, meta_set};
 use super::error::{CoreError, ErrorInfo, Result};
 use super::model::{SyncOutcome, SyncState, CLOCK_WARN_MS};
 use super::relay::RelayClient;
-use super::{outbox, Device};
+use super::{outbox, replica, Device};
 
 /// Operations sent in one push.
 const PUSH_BATCH: usize = 100;
-/// Changes asked for in one pull page.
-const PULL_PAGE: u32 = 500;
+/// Changes asked for in one pull page: the relay's largest, so a first
+/// download takes as few round trips as it can.
+const PULL_PAGE: u32 = gridline_schema::wire::MAX_PULL_LIMIT;
 /// Upper bound on push or pull rounds in one sync, so a misbehaving relay
 /// cannot keep the device looping.
 const MAX_ROUNDS: usize = 10_000;
@@ -42,7 +40,7 @@ impl Device {
             last_error: meta_get(&conn, "last_error")?.and_then(|v| serde_json::from_str(&v).ok()),
             syncing: self.syncing.load(Ordering::SeqCst),
             clock_offset_ms,
-            clock_suspect: clock_suspect(now_ms(), clock_offset_ms, last_sync_at_ms),
+            clock_suspect: clock_suspect(self.now_ms(), clock_offset_ms, last_sync_at_ms),
         })
     }
 
@@ -59,7 +57,7 @@ impl Device {
         let recorded = self.db.write(|tx| {
             match &result {
                 Ok(_) => {
-                    meta_set(tx, "last_sync_at_ms", &now_ms().to_string())?;
+                    meta_set(tx, "last_sync_at_ms", &self.now_ms().to_string())?;
                     meta_delete(tx, "last_error")?;
                 }
                 Err(e) => meta_set(
@@ -104,21 +102,31 @@ impl Device {
             let batch: Vec<_> = batch.into_iter().take(PUSH_BATCH).collect();
             for op in &batch {
                 tried.insert(op.id);
-                if op.entity == Entity::Issue {
-                    if let Ok(report) = serde_json::from_value::<NewReport>(op.fields.clone()) {
-                        self.upload_photos(client, token, &report.photos).await?;
-                    }
-                }
+                self.upload_photos(client, token, &photos_of(op)).await?;
             }
-            let answer = client.push(token, &PushRequest { ops: batch }).await?;
+            let answer = client
+                .push(token, &PushRequest { ops: batch.clone() })
+                .await?;
             self.db.write(|tx| {
                 for result in &answer.results {
                     match result.outcome {
-                        Outcome::Applied | Outcome::Duplicate => {
+                        Outcome::Applied | Outcome::Merged | Outcome::Duplicate => {
                             pushed += 1;
                             mark_received(tx, result)?;
                         }
                         Outcome::Rejected => rejected += 1,
+                        Outcome::Retry if result.code.as_deref() == Some("photo_missing") => {
+                            // The relay lacks a photo the device thought it sent
+                            // (a restored relay, say): send it again next time.
+                            if let Some(op) = batch.iter().find(|op| op.id == result.op_id) {
+                                for sha in photos_of(op) {
+                                    tx.execute(
+                                        "UPDATE photos SET uploaded_at_ms = NULL WHERE sha256 = ?1",
+                                        [sha],
+                                    )?;
+                                }
+                            }
+                        }
                         Outcome::Retry => {}
                     }
                     outbox::settle(tx, result)?;
@@ -136,7 +144,16 @@ impl Device {
         hashes: &[String],
     ) -> Result<()> {
         for sha in hashes {
-            if client.has_photo(token, sha).await? {
+            let uploaded: bool = self
+                .db
+                .lock()
+                .query_row(
+                    "SELECT uploaded_at_ms IS NOT NULL FROM photos WHERE sha256 = ?1",
+                    [sha],
+                    |r| r.get(0),
+                )
+                .unwrap_or(false);
+            if uploaded {
                 continue;
             }
             // A photo missing here is left for the relay to answer `retry`,
@@ -145,11 +162,11 @@ impl Device {
                 tracing::warn!(sha256 = %sha, "photo of a pending report is missing on the device");
                 continue;
             };
-            client.put_photo(token, sha, bytes).await?;
+            client.upload_photo(token, sha, &bytes).await?;
             self.db.write(|tx| {
                 tx.execute(
                     "UPDATE photos SET uploaded_at_ms = ?2 WHERE sha256 = ?1",
-                    params![sha, now_ms()],
+                    params![sha, self.now_ms()],
                 )?;
                 Ok(())
             })?;
@@ -163,18 +180,21 @@ impl Device {
             let since: i64 = meta_get(&self.db.lock(), "pull_cursor")?
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(0);
-            let asked_at_ms = now_ms();
+            let asked_at_ms = self.now_ms();
             let page = client.pull(token, since, PULL_PAGE).await?;
             // Half the round trip stands in for the relay's time to answer.
-            let offset = page.server_time_ms - (asked_at_ms + now_ms()) / 2;
+            let offset = page.server_time_ms - (asked_at_ms + self.now_ms()) / 2;
             self.db.write(|tx| {
                 meta_set(tx, "clock_offset_ms", &offset.to_string())?;
-                for change in &page.changes {
-                    apply_change(tx, change)?;
-                }
+                let (pending, _) = outbox::counts(tx)?;
+                replica::apply_page(tx, &page.changes, pending > 0)?;
                 meta_set(tx, "pull_cursor", &page.cursor.max(since).to_string())?;
                 Ok(())
             })?;
+            let registry = [Entity::Household, Entity::Resident, Entity::Enterprise];
+            if page.changes.iter().any(|c| registry.contains(&c.entity)) {
+                self.forget_search_index();
+            }
             pulled += page.changes.len() as i64;
             if !page.has_more || page.changes.is_empty() {
                 break;
@@ -192,6 +212,18 @@ fn clock_suspect(now_ms: i64, offset_ms: Option<i64>, last_sync_at_ms: Option<i6
         || last_sync_at_ms.is_some_and(|last| now_ms < last)
 }
 
+/// The photos an operation needs at the relay before it can apply.
+fn photos_of(op: &Operation) -> Vec<String> {
+    match op.entity {
+        Entity::Issue => serde_json::from_value::<NewReport>(op.fields.clone()).map(|r| r.photos),
+        Entity::IssueEvent => {
+            serde_json::from_value::<NewIssueEvent>(op.fields.clone()).map(|e| e.photos)
+        }
+        _ => return Vec::new(),
+    }
+    .unwrap_or_default()
+}
+
 /// Stamps the relay's receipt on the row an operation created; call before
 /// the operation leaves the outbox.
 fn mark_received(tx: &Connection, result: &gridline_schema::wire::OpResult) -> Result<()> {
@@ -201,123 +233,11 @@ fn mark_received(tx: &Connection, result: &gridline_schema::wire::OpResult) -> R
            AND id = (SELECT row_id FROM outbox WHERE op_id = ?1 AND entity = 'issue')",
         params![result.op_id.to_string(), result.received_at_ms],
     )?;
-    Ok(())
-}
-
-/// Writes one pulled row into the local copy.
-fn apply_change(tx: &Connection, change: &Change) -> Result<()> {
-    let id = change.row_id.to_string();
-    let Some(data) = &change.data else {
-        let table = match change.entity {
-            Entity::Household => "households",
-            Entity::Resident => "residents",
-            Entity::Enterprise => "enterprises",
-            Entity::Issue => "issues",
-        };
-        tx.execute(&format!("DELETE FROM {table} WHERE id = ?1"), [&id])?;
-        return Ok(());
-    };
-    match change.entity {
-        Entity::Household => {
-            let h: HouseholdRecord = serde_json::from_value(data.clone())?;
-            tx.execute(
-                "INSERT OR REPLACE INTO households (id, address, head_name, members, version)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![id, h.address, h.head_name, h.members, h.version],
-            )?;
-        }
-        Entity::Resident => {
-            let r: ResidentRecord = serde_json::from_value(data.clone())?;
-            tx.execute(
-                "INSERT OR REPLACE INTO residents (id, household_id, name, gender, birth_date,
-                                                   citizen_id, phone, relation, version)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![
-                    id,
-                    r.household_id.to_string(),
-                    r.name,
-                    r.gender,
-                    r.birth_date,
-                    r.citizen_id,
-                    r.phone,
-                    r.relation,
-                    r.version
-                ],
-            )?;
-        }
-        Entity::Enterprise => {
-            let e: EnterpriseRecord = serde_json::from_value(data.clone())?;
-            tx.execute(
-                "INSERT OR REPLACE INTO enterprises (id, name, credit_code, legal_representative,
-                                                     address, industry, lat, lon, version)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![
-                    id,
-                    e.name,
-                    e.credit_code,
-                    e.legal_representative,
-                    e.address,
-                    e.industry,
-                    e.lat,
-                    e.lon,
-                    e.version
-                ],
-            )?;
-        }
-        Entity::Issue => {
-            let i: IssueRecord = serde_json::from_value(data.clone())?;
-            upsert_issue(tx, &i)?;
-        }
-    }
-    Ok(())
-}
-
-fn upsert_issue(tx: &Connection, i: &IssueRecord) -> Result<()> {
-    let p = i.position;
     tx.execute(
-        "INSERT INTO issues (id, domain, focus_tag, description, status, source, lat, lon,
-                             accuracy_m, position_source, address, reported_by, reported_at_ms,
-                             received_at_ms, deadline_at_ms, updated_at_ms, version)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
-         ON CONFLICT (id) DO UPDATE SET
-             domain = excluded.domain, focus_tag = excluded.focus_tag,
-             description = excluded.description, status = excluded.status,
-             source = excluded.source, lat = excluded.lat, lon = excluded.lon,
-             accuracy_m = excluded.accuracy_m, position_source = excluded.position_source,
-             address = excluded.address, reported_by = excluded.reported_by,
-             reported_at_ms = excluded.reported_at_ms, received_at_ms = excluded.received_at_ms,
-             deadline_at_ms = excluded.deadline_at_ms, updated_at_ms = excluded.updated_at_ms,
-             version = excluded.version",
-        params![
-            i.id.to_string(),
-            i.domain.code(),
-            i.focus_tag.map(|f| f.code()),
-            i.description,
-            i.status.code(),
-            i.source.code(),
-            p.map(|p| p.lat),
-            p.map(|p| p.lon),
-            p.and_then(|p| p.accuracy_m),
-            p.map(|p| p.source.code()),
-            i.address,
-            i.reported_by,
-            i.reported_at_ms,
-            i.received_at_ms,
-            i.deadline_at_ms,
-            i.updated_at_ms,
-            i.version
-        ],
+        "UPDATE issue_events SET received_at_ms = ?2, pending = 0
+         WHERE id = (SELECT row_id FROM outbox WHERE op_id = ?1 AND entity = 'issue_event')",
+        params![result.op_id.to_string(), result.received_at_ms],
     )?;
-    tx.execute(
-        "DELETE FROM issue_photos WHERE issue_id = ?1",
-        [i.id.to_string()],
-    )?;
-    for (n, sha) in i.photos.iter().enumerate() {
-        tx.execute(
-            "INSERT INTO issue_photos (issue_id, ordinal, sha256) VALUES (?1, ?2, ?3)",
-            params![i.id.to_string(), n as i64, sha],
-        )?;
-    }
     Ok(())
 }
 

@@ -9,7 +9,13 @@ use tauri::State;
 use crate::core::model::{
     HomeSummary, NewReportInput, PhotoInfo, ReportItem, Session, SyncOutcome, SyncState, TaskItem,
 };
+use crate::core::registry::ConflictItem;
+use crate::core::search::Hit;
+use crate::core::steps::{StepInput, TimelineItem};
 use crate::core::{CoreError, Device, ErrorInfo};
+use gridline_schema::wire::Entity;
+use serde_json::{Map, Value};
+use uuid::Uuid;
 
 type Cmd<T> = Result<T, ErrorInfo>;
 
@@ -96,4 +102,73 @@ pub fn my_reports(device: State<'_, Arc<Device>>) -> Cmd<Vec<ReportItem>> {
 #[tauri::command]
 pub fn grid_tasks(device: State<'_, Arc<Device>>) -> Cmd<Vec<TaskItem>> {
     device.grid_tasks().map_err(fail)
+}
+
+/// The web view saw the network come back: sync soon rather than at the
+/// end of the current wait.
+#[tauri::command]
+pub fn network_online(wake: State<'_, Arc<tokio::sync::Notify>>) {
+    wake.notify_one();
+}
+
+#[tauri::command]
+pub fn search_registry(
+    device: State<'_, Arc<Device>>,
+    query: String,
+    limit: Option<usize>,
+) -> Cmd<Vec<Hit>> {
+    device
+        .search_registry(&query, limit.unwrap_or(50))
+        .map_err(fail)
+}
+
+#[tauri::command]
+pub fn create_row(
+    device: State<'_, Arc<Device>>,
+    entity: Entity,
+    fields: Map<String, Value>,
+) -> Cmd<Uuid> {
+    device.create_row(entity, fields).map_err(fail)
+}
+
+#[tauri::command]
+pub fn edit_row(
+    device: State<'_, Arc<Device>>,
+    entity: Entity,
+    id: Uuid,
+    fields: Map<String, Value>,
+) -> Cmd<()> {
+    device
+        .edit_row(entity, id, fields, Vec::new())
+        .map_err(fail)
+}
+
+#[tauri::command]
+pub fn delete_row(device: State<'_, Arc<Device>>, entity: Entity, id: Uuid) -> Cmd<()> {
+    device.delete_row(entity, id).map_err(fail)
+}
+
+#[tauri::command]
+pub fn move_out(device: State<'_, Arc<Device>>, id: Uuid) -> Cmd<()> {
+    device.move_out(id).map_err(fail)
+}
+
+#[tauri::command]
+pub fn open_conflicts(device: State<'_, Arc<Device>>) -> Cmd<Vec<ConflictItem>> {
+    device.open_conflicts().map_err(fail)
+}
+
+#[tauri::command]
+pub fn resolve_conflict(device: State<'_, Arc<Device>>, id: Uuid, keep_other: bool) -> Cmd<()> {
+    device.resolve_conflict(id, keep_other).map_err(fail)
+}
+
+#[tauri::command]
+pub fn take_step(device: State<'_, Arc<Device>>, step: StepInput) -> Cmd<TimelineItem> {
+    device.take_step(step).map_err(fail)
+}
+
+#[tauri::command]
+pub fn timeline(device: State<'_, Arc<Device>>, issue_id: String) -> Cmd<Vec<TimelineItem>> {
+    device.timeline(&issue_id).map_err(fail)
 }

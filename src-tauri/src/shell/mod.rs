@@ -9,7 +9,9 @@ use std::time::Duration;
 use tauri::http::{header, Response, StatusCode};
 use tauri::Manager;
 
-use crate::core::Device;
+use crate::core::schedule::{Backoff, Next};
+use crate::core::{CoreError, Device};
+use tokio::sync::Notify;
 
 /// Background sync interval unless `GRIDLINE_SYNC_INTERVAL_S` says otherwise.
 const DEFAULT_SYNC_INTERVAL: Duration = Duration::from_secs(120);
@@ -26,8 +28,10 @@ pub fn run() {
             };
             let device = Arc::new(Device::open(&data_dir)?);
             tracing::info!(data_dir = %data_dir.display(), "device opened");
-            spawn_background_sync(device.clone());
+            let wake = Arc::new(Notify::new());
+            spawn_background_sync(device.clone(), wake.clone());
             app.manage(device);
+            app.manage(wake);
             Ok(())
         })
         .register_uri_scheme_protocol("gridline-photo", |ctx, request| {
@@ -57,6 +61,16 @@ pub fn run() {
             commands::position_in_grid,
             commands::my_reports,
             commands::grid_tasks,
+            commands::network_online,
+            commands::search_registry,
+            commands::create_row,
+            commands::edit_row,
+            commands::delete_row,
+            commands::move_out,
+            commands::open_conflicts,
+            commands::resolve_conflict,
+            commands::take_step,
+            commands::timeline,
         ])
         .run(tauri::generate_context!())
         .expect("the Tauri application failed to start");
@@ -72,8 +86,10 @@ fn init_logging() {
 }
 
 /// Syncs now and then while a session exists, so work leaves the phone
-/// without the leader pressing anything once the network is back.
-fn spawn_background_sync(device: Arc<Device>) {
+/// without the leader pressing anything once the network is back: on the
+/// regular interval while syncs succeed, sooner with backoff and jitter
+/// while they fail, and at once when the web view reports the network back.
+fn spawn_background_sync(device: Arc<Device>, wake: Arc<Notify>) {
     let interval = std::env::var("GRIDLINE_SYNC_INTERVAL_S")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -83,13 +99,39 @@ fn spawn_background_sync(device: Arc<Device>) {
         return;
     }
     tauri::async_runtime::spawn(async move {
+        let mut backoff = Backoff::default();
+        let mut next = Next::After(interval);
         loop {
-            tokio::time::sleep(interval).await;
-            if matches!(device.current_session(), Ok(Some(_))) {
-                if let Err(e) = device.sync_now().await {
-                    tracing::debug!(code = e.code(), "background sync did not finish");
+            match next {
+                Next::After(wait) => {
+                    tokio::select! {
+                        () = tokio::time::sleep(wait) => {}
+                        () = wake.notified() => {}
+                    }
                 }
+                Next::Idle => wake.notified().await,
             }
+            if !matches!(device.current_session(), Ok(Some(_))) {
+                next = Next::Idle;
+                continue;
+            }
+            let result = device.sync_now().await;
+            if let Err(e) = &result {
+                tracing::debug!(code = e.code(), "background sync did not finish");
+            }
+            next = match &result {
+                Err(CoreError::SyncInProgress) => Next::After(interval),
+                other => backoff.after(other.as_ref().map(|_| ()), interval, jitter_unit()),
+            };
         }
     });
+}
+
+/// A draw from `[0, 1)` for spreading retries; the clock's nanoseconds are
+/// random enough to keep phones apart.
+fn jitter_unit() -> f64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    f64::from(nanos % 1_000_000) / 1_000_000.0
 }
