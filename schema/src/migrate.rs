@@ -11,6 +11,7 @@ use rusqlite::{Connection, TransactionBehavior};
 pub const DEVICE: &[&str] = &[
     include_str!("../migrations/device/0001_init.sql"),
     include_str!("../migrations/device/0002_merge_and_timeline.sql"),
+    include_str!("../migrations/device/0003_patrol_and_audit.sql"),
 ];
 
 /// The relay database's migrations, in order.

@@ -35,7 +35,7 @@ pub use mobile::{parse_mobile, Mobile, MobileError};
 ///
 /// The full-width block U+FF01..=U+FF5E mirrors ASCII `!`..=`~` at a fixed
 /// distance of 0xFEE0. Every other character is returned unchanged.
-pub(crate) fn fold_width(c: char) -> char {
+pub fn fold_width(c: char) -> char {
     const FULL_WIDTH_OFFSET: u32 = 0xFEE0;
     match c {
         '\u{3000}' => ' ',

@@ -24,6 +24,7 @@ pub mod registry;
 pub mod relay;
 mod replica;
 pub mod reports;
+pub mod roster;
 pub mod schedule;
 pub mod search;
 pub mod session;

@@ -10,10 +10,12 @@ use crate::core::model::{
     HomeSummary, NewReportInput, PhotoInfo, ReportItem, Session, SyncOutcome, SyncState, TaskItem,
 };
 use crate::core::registry::ConflictItem;
+use crate::core::roster::{self, EnterpriseItem, FieldCheck, HouseholdItem, Page, ResidentItem};
 use crate::core::search::Hit;
 use crate::core::steps::{StepInput, TimelineItem};
 use crate::core::{CoreError, Device, ErrorInfo};
 use gridline_schema::wire::Entity;
+use gridline_schema::CareTag;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
@@ -171,4 +173,60 @@ pub fn take_step(device: State<'_, Arc<Device>>, step: StepInput) -> Cmd<Timelin
 #[tauri::command]
 pub fn timeline(device: State<'_, Arc<Device>>, issue_id: String) -> Cmd<Vec<TimelineItem>> {
     device.timeline(&issue_id).map_err(fail)
+}
+
+#[tauri::command]
+pub fn households(
+    device: State<'_, Arc<Device>>,
+    offset: u32,
+    limit: u32,
+) -> Cmd<Page<HouseholdItem>> {
+    device.households(offset, limit).map_err(fail)
+}
+
+#[tauri::command]
+pub fn residents(
+    device: State<'_, Arc<Device>>,
+    offset: u32,
+    limit: u32,
+    care_tag: Option<CareTag>,
+) -> Cmd<Page<ResidentItem>> {
+    device.residents(offset, limit, care_tag).map_err(fail)
+}
+
+#[tauri::command]
+pub fn household_residents(
+    device: State<'_, Arc<Device>>,
+    household_id: String,
+) -> Cmd<Vec<ResidentItem>> {
+    device.household_residents(&household_id).map_err(fail)
+}
+
+#[tauri::command]
+pub fn resident(device: State<'_, Arc<Device>>, id: String) -> Cmd<ResidentItem> {
+    device.resident(&id).map_err(fail)
+}
+
+#[tauri::command]
+pub fn enterprises(
+    device: State<'_, Arc<Device>>,
+    offset: u32,
+    limit: u32,
+) -> Cmd<Page<EnterpriseItem>> {
+    device.enterprises(offset, limit).map_err(fail)
+}
+
+/// The full number; the core records that it was shown.
+#[tauri::command]
+pub fn reveal(
+    device: State<'_, Arc<Device>>,
+    resident_id: String,
+    field: String,
+) -> Cmd<Option<String>> {
+    device.reveal(&resident_id, &field).map_err(fail)
+}
+
+#[tauri::command]
+pub fn check_field(entity: Entity, field: String, value: Value) -> FieldCheck {
+    roster::check_field(entity, &field, &value)
 }

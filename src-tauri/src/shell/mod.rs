@@ -71,6 +71,13 @@ pub fn run() {
             commands::resolve_conflict,
             commands::take_step,
             commands::timeline,
+            commands::households,
+            commands::residents,
+            commands::household_residents,
+            commands::resident,
+            commands::enterprises,
+            commands::reveal,
+            commands::check_field,
         ])
         .run(tauri::generate_context!())
         .expect("the Tauri application failed to start");
