@@ -193,6 +193,8 @@ export interface ReportItem {
   reportedAtMs: number
   /** When the relay confirmed it; null until then. */
   receivedAtMs: number | null
+  /** When the district accepted or dispatched it; null until then. */
+  acceptedAtMs: number | null
   sync: ReportSync
   syncError: ErrorInfo | null
   position: Position | null
@@ -209,6 +211,8 @@ export interface TaskItem {
   reportedAtMs: number
   deadlineAtMs: number | null
   position: Position | null
+  /** Photos filed with it: the scene before handling. */
+  photos: PhotoRef[]
 }
 
 export interface SyncOutcome {

@@ -124,6 +124,8 @@ pub struct ReportItem {
     pub status: IssueStatus,
     pub reported_at_ms: i64,
     pub received_at_ms: Option<i64>,
+    /// When the district accepted or dispatched it, as the relay recorded.
+    pub accepted_at_ms: Option<i64>,
     pub sync: SyncMark,
     pub sync_error: Option<ErrorInfo>,
     pub position: Option<Position>,
@@ -142,6 +144,8 @@ pub struct TaskItem {
     pub reported_at_ms: i64,
     pub deadline_at_ms: Option<i64>,
     pub position: Option<Position>,
+    /// The photos filed with it: the "before" of the scene.
+    pub photos: Vec<PhotoRef>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

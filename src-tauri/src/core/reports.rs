@@ -142,6 +142,7 @@ impl Device {
             .map(|row| {
                 let row = row??;
                 Ok(TaskItem {
+                    photos: Device::photo_refs(issue_photos(&conn, &row.id)?),
                     id: row.id,
                     domain: row.domain,
                     description: row.description,
@@ -250,12 +251,16 @@ fn report_item(conn: &Connection, row: IssueRow) -> Result<ReportItem> {
         None if row.received_at_ms.is_some() => (SyncMark::Synced, None),
         None => (SyncMark::Pending, None),
     };
-    let mut stmt = conn
-        .prepare_cached("SELECT sha256 FROM issue_photos WHERE issue_id = ?1 ORDER BY ordinal")?;
-    let hashes: Vec<String> = stmt
-        .query_map([&row.id], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+    let hashes = issue_photos(conn, &row.id)?;
+    // The district's receipt: its first step that moved the report on.
+    let accepted_at_ms: Option<i64> = conn
+        .prepare_cached(
+            "SELECT MIN(received_at_ms) FROM issue_events
+              WHERE issue_id = ?1 AND effective = 1 AND kind IN ('accept', 'dispatch')",
+        )?
+        .query_row([&row.id], |r| r.get(0))?;
     Ok(ReportItem {
+        accepted_at_ms,
         id: row.id,
         domain: row.domain,
         focus_tag: row.focus_tag,
@@ -268,4 +273,12 @@ fn report_item(conn: &Connection, row: IssueRow) -> Result<ReportItem> {
         position: row.position,
         photos: Device::photo_refs(hashes),
     })
+}
+
+/// The photos filed with an issue, in order.
+fn issue_photos(conn: &Connection, id: &str) -> Result<Vec<String>> {
+    let mut stmt = conn
+        .prepare_cached("SELECT sha256 FROM issue_photos WHERE issue_id = ?1 ORDER BY ordinal")?;
+    let hashes = stmt.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok(hashes)
 }

@@ -19,6 +19,7 @@ const report = (sync: ReportItem['sync']): ReportItem => ({
   status: 'reported',
   reportedAtMs: 0,
   receivedAtMs: sync === 'synced' ? 1 : null,
+  acceptedAtMs: null,
   sync,
   syncError: null,
   position: null,

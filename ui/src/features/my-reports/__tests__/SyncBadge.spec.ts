@@ -72,6 +72,7 @@ describe('ReportCard', () => {
       status: 'accepted',
       reportedAtMs: receivedAt,
       receivedAtMs: receivedAt,
+      acceptedAtMs: null,
       sync: 'synced',
       syncError: null,
       position: null,

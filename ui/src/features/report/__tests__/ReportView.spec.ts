@@ -18,6 +18,7 @@ const created: ReportItem = {
   status: 'reported',
   reportedAtMs: 0,
   receivedAtMs: null,
+  acceptedAtMs: null,
   sync: 'pending',
   syncError: null,
   position: null,

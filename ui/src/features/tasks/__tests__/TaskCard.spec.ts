@@ -19,6 +19,7 @@ const task = (deadlineAtMs: number | null): TaskItem => ({
   reportedAtMs: now - 80 * HOUR,
   deadlineAtMs,
   position: null,
+  photos: [],
 })
 
 async function deadlineOf(deadlineAtMs: number | null, locale: 'zh-CN' | 'en' = 'zh-CN') {
