@@ -2,7 +2,8 @@
 // that each step's peak memory is its own.
 //
 //   node bench.mjs load     --remote URL --docs FILE   fill the server (not timed)
-//   node bench.mjs download --remote URL --dir DIR     fresh local DB, replicate from the server
+//   node bench.mjs download --remote URL --dir DIR [--batch_size N]
+//                                                      fresh local DB, replicate from the server
 //   node bench.mjs push     --remote URL --dir DIR --docs FILE
 //                                                      local DB holding FILE's docs, replicate to the server
 //
@@ -58,7 +59,9 @@ async function load(opts) {
 async function download(opts) {
   const started = performance.now()
   const local = new PouchDB(join(need(opts, 'dir'), 'grid'))
-  const result = await local.replicate.from(need(opts, 'remote'))
+  // PouchDB's own batch size unless --batch_size says otherwise.
+  const batch = opts.batch_size ? { batch_size: Number(opts.batch_size) } : {}
+  const result = await local.replicate.from(need(opts, 'remote'), batch)
   const ms = performance.now() - started
   const info = await local.info()
   await local.close()

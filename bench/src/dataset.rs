@@ -192,14 +192,42 @@ fn timeline(rng: &mut impl Rng, issue: &mut IssueRecord, leader: &str) -> Vec<Is
         IssueStatus::Dispatched,
     );
     let mut events = vec![
-        event(EventKind::Accept, reported, accepted, PLATFORM_ACTOR, accepted_at, None),
-        event(EventKind::Dispatch, accepted, dispatched, PLATFORM_ACTOR, dispatched_at, None),
+        event(
+            EventKind::Accept,
+            reported,
+            accepted,
+            PLATFORM_ACTOR,
+            accepted_at,
+            None,
+        ),
+        event(
+            EventKind::Dispatch,
+            accepted,
+            dispatched,
+            PLATFORM_ACTOR,
+            dispatched_at,
+            None,
+        ),
     ];
     if starts {
         let handling = IssueStatus::Handling;
-        events.push(event(EventKind::Start, dispatched, handling, leader, third_at, None));
+        events.push(event(
+            EventKind::Start,
+            dispatched,
+            handling,
+            leader,
+            third_at,
+            None,
+        ));
     } else {
-        events.push(event(EventKind::Note, dispatched, dispatched, leader, third_at, Some(note)));
+        events.push(event(
+            EventKind::Note,
+            dispatched,
+            dispatched,
+            leader,
+            third_at,
+            Some(note),
+        ));
     }
     if starts {
         issue.status = IssueStatus::Handling;
@@ -243,7 +271,10 @@ fn check(rows: &Rows) -> anyhow::Result<()> {
     }
     for e in &rows.enterprises {
         if let Err(err) = parse_credit_code(&e.credit_code) {
-            bail!("generated enterprise {} has an invalid credit code: {err}", e.id);
+            bail!(
+                "generated enterprise {} has an invalid credit code: {err}",
+                e.id
+            );
         }
     }
     Ok(())
@@ -339,10 +370,18 @@ pub(crate) mod tests {
         let a = build(7, small(), &divisions_dir()).unwrap();
         let b = build(7, small(), &divisions_dir()).unwrap();
 
-        assert_eq!(a.rows.residents.len(), 100, "the last household is cut to fit");
+        assert_eq!(
+            a.rows.residents.len(),
+            100,
+            "the last household is cut to fit"
+        );
         let members: u32 = a.rows.households.iter().map(|h| h.members).sum();
         assert_eq!(members, 100, "household sizes add up to the residents");
-        assert_eq!(a.rows.issue_events.len(), 30, "three timeline steps per issue");
+        assert_eq!(
+            a.rows.issue_events.len(),
+            30,
+            "three timeline steps per issue"
+        );
         assert_eq!(
             serde_json::to_string(&a.rows).unwrap(),
             serde_json::to_string(&b.rows).unwrap(),
@@ -363,7 +402,10 @@ pub(crate) mod tests {
                 .collect();
             assert_eq!(steps.len(), 3);
             assert_eq!(steps[2].to_status, issue.status, "issue {}", issue.id);
-            assert!(steps.windows(2).all(|w| w[0].at_ms <= w[1].at_ms), "steps in time order");
+            assert!(
+                steps.windows(2).all(|w| w[0].at_ms <= w[1].at_ms),
+                "steps in time order"
+            );
         }
     }
 
@@ -373,7 +415,11 @@ pub(crate) mod tests {
 
         for e in &set.rows.enterprises {
             let (lon, lat) = (e.lon.unwrap(), e.lat.unwrap());
-            assert!(gridline_schema::geo::polygons_contain(&set.grid.boundary, lon, lat));
+            assert!(gridline_schema::geo::polygons_contain(
+                &set.grid.boundary,
+                lon,
+                lat
+            ));
         }
     }
 }

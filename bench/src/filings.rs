@@ -12,14 +12,32 @@ use crate::dataset::{random_id, random_point, GridSpec};
 /// What leaders write, by domain.
 const FINDINGS: &[(Domain, &str)] = &[
     (Domain::WorkSafety, "电动车在楼道内充电，电线从窗户拉出"),
-    (Domain::WorkSafety, "消防通道被私家车占用，已劝离但仍有车辆停放"),
-    (Domain::IllegalConstruction, "楼顶新搭建彩钢板房，未见施工许可"),
-    (Domain::IllegalBusiness, "早市摊贩占用盲道经营，影响行人通行"),
-    (Domain::IllegalProduction, "民房内疑似有小作坊加工食品，无证照"),
+    (
+        Domain::WorkSafety,
+        "消防通道被私家车占用，已劝离但仍有车辆停放",
+    ),
+    (
+        Domain::IllegalConstruction,
+        "楼顶新搭建彩钢板房，未见施工许可",
+    ),
+    (
+        Domain::IllegalBusiness,
+        "早市摊贩占用盲道经营，影响行人通行",
+    ),
+    (
+        Domain::IllegalProduction,
+        "民房内疑似有小作坊加工食品，无证照",
+    ),
     (Domain::PublicService, "路灯不亮，夜间出行不便"),
     (Domain::PublicService, "窨井盖松动，车辆经过有异响"),
-    (Domain::PetitionStability, "多名业主反映物业费上涨，情绪激动"),
-    (Domain::GrassrootsOrganization, "网格公示牌信息过期，联系电话打不通"),
+    (
+        Domain::PetitionStability,
+        "多名业主反映物业费上涨，情绪激动",
+    ),
+    (
+        Domain::GrassrootsOrganization,
+        "网格公示牌信息过期，联系电话打不通",
+    ),
 ];
 
 /// `count` reports for run `run`, positioned inside the grid; the same
@@ -32,6 +50,8 @@ pub fn reports(grid: &GridSpec, run: usize, count: usize) -> Vec<NewReportInput>
             let [lon, lat] = random_point(&mut rng, &grid.boundary);
             NewReportInput {
                 domain,
+                subcategory: None,
+                subject: None,
                 focus_tag: None,
                 description: format!("第{}轮巡查第{}处：{finding}", run + 1, n + 1),
                 position: Some(Position {

@@ -69,7 +69,13 @@ impl Drop for FloorServer {
 pub async fn download(url: &str, db_path: &Path) -> anyhow::Result<(Duration, usize)> {
     let started = Instant::now();
     let client = reqwest::Client::new();
-    let gz = client.get(url).send().await?.error_for_status()?.bytes().await?;
+    let gz = client
+        .get(url)
+        .send()
+        .await?
+        .error_for_status()?
+        .bytes()
+        .await?;
     let db_path: PathBuf = db_path.to_owned();
     let inserted = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
         let mut json = Vec::with_capacity(gz.len() * 6);
@@ -93,7 +99,13 @@ fn insert(db_path: &Path, rows: &Rows) -> anyhow::Result<usize> {
              VALUES (?1, ?2, ?3, ?4, ?5)",
         )?;
         for h in &rows.households {
-            stmt.execute(params![h.id.to_string(), h.address, h.head_name, h.members, h.version])?;
+            stmt.execute(params![
+                h.id.to_string(),
+                h.address,
+                h.head_name,
+                h.members,
+                h.version
+            ])?;
         }
         let mut stmt = tx.prepare(
             "INSERT INTO residents (id, household_id, name, gender, birth_date, citizen_id,

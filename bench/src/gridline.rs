@@ -6,6 +6,7 @@
 //! its own, as each PouchDB download runs in its own Node process. Catch-up
 //! and push run on one device in this process, already logged in.
 
+use std::ops::Range;
 use std::path::Path;
 use std::process::Stdio;
 use std::sync::Arc;
@@ -89,7 +90,10 @@ pub async fn fresh_download(
         );
     }
     let stdout = String::from_utf8(output.stdout)?;
-    let line = stdout.lines().last().context("the fresh download printed nothing")?;
+    let line = stdout
+        .lines()
+        .last()
+        .context("the fresh download printed nothing")?;
     serde_json::from_str(line).with_context(|| format!("reading the child's answer {line:?}"))
 }
 
@@ -97,7 +101,9 @@ pub async fn fresh_download(
 /// to `server`, which downloads the grid; prints one JSON line.
 pub fn device_download_main(server: &str, account: &str, dir: &Path) -> anyhow::Result<()> {
     let password = std::env::var(PASSWORD_ENV).context("the password was not passed")?;
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
 
     let started = Instant::now();
     let device = Device::open(dir)?;
@@ -171,30 +177,36 @@ pub async fn catch_up(
                 .await??;
         let run = timed_sync(device).await?;
         if run.pulled < changed as i64 {
-            bail!("catch-up round {round} pulled {} of {changed} changes", run.pulled);
+            bail!(
+                "catch-up round {round} pulled {} of {changed} changes",
+                run.pulled
+            );
         }
         runs.push(run);
     }
     Ok(runs)
 }
 
-/// Each round: `count` reports are filed on the device with no sync (not
+/// Each round (numbered, so each files different reports): `count` reports are filed on the device with no sync (not
 /// timed), then one sync pushes them (timed). The sync also pulls the
 /// issues back, as every Gridline sync ends with a pull.
 pub async fn push(
     device: &Device,
     grid: &GridSpec,
-    rounds: usize,
+    rounds: Range<usize>,
     count: usize,
 ) -> anyhow::Result<Vec<SyncRun>> {
-    let mut runs = Vec::with_capacity(rounds);
-    for round in 0..rounds {
+    let mut runs = Vec::with_capacity(rounds.len());
+    for round in rounds {
         for report in filings::reports(grid, round, count) {
             device.create_report(report)?;
         }
         let run = timed_sync(device).await?;
         if run.pushed != count as i64 {
-            bail!("push round {round} delivered {} of {count} reports", run.pushed);
+            bail!(
+                "push round {round} delivered {} of {count} reports",
+                run.pushed
+            );
         }
         runs.push(run);
     }

@@ -90,7 +90,10 @@ pub async fn run(
     tokens: &[String],
     load: Load,
 ) -> anyhow::Result<Ingest> {
-    anyhow::ensure!(tokens.len() >= load.devices, "one token per device is needed");
+    anyhow::ensure!(
+        tokens.len() >= load.devices,
+        "one token per device is needed"
+    );
     let url = format!("{relay_url}/api/v1/push");
     let barrier = Arc::new(Barrier::new(load.devices + 1));
     let mut tasks = Vec::with_capacity(load.devices);
@@ -141,7 +144,10 @@ pub async fn run(
             if outcome == Outcome::Applied {
                 applied_rows.push(row_id);
             } else {
-                *ingest.not_applied.entry(format!("{outcome:?}")).or_default() += 1;
+                *ingest
+                    .not_applied
+                    .entry(format!("{outcome:?}"))
+                    .or_default() += 1;
             }
         }
     }
@@ -196,8 +202,14 @@ fn device_bodies(
             let [lon, lat] = random_point(&mut rng, &grid.boundary);
             let report = NewReport {
                 domain: Domain::ALL[rng.gen_range(0..Domain::ALL.len())],
+                subcategory: None,
+                subject: None,
                 focus_tag: None,
-                description: format!("设备{n}第{}批第{}条：楼道堆放杂物，堵塞安全出口", batch + 1, k + 1),
+                description: format!(
+                    "设备{n}第{}批第{}条：楼道堆放杂物，堵塞安全出口",
+                    batch + 1,
+                    k + 1
+                ),
                 position: Some(Position {
                     lat,
                     lon,
@@ -237,4 +249,33 @@ fn missing_issues(relay_data: &Path, issue_ids: &[Uuid]) -> anyhow::Result<usize
         }
     }
     Ok(missing)
+}
+
+/// CPU time used so far by this process's threads, ms, summed by thread
+/// name: the relay's runtime names its threads `relay`, so the relay's
+/// share can be told from the load generator's.
+pub fn cpu_ms_by_thread_name() -> HashMap<String, f64> {
+    // Linux counts in clock ticks of 1/100 s on every common configuration.
+    const TICK_MS: f64 = 10.0;
+    let mut totals = HashMap::new();
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return totals;
+    };
+    for task in tasks.flatten() {
+        let Ok(stat) = std::fs::read_to_string(task.path().join("stat")) else {
+            continue;
+        };
+        let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else {
+            continue;
+        };
+        let name = stat[open + 1..close].to_owned();
+        // After the name: state, then 10 more fields, then utime and stime.
+        let fields: Vec<&str> = stat[close + 1..].split_whitespace().collect();
+        let ticks: f64 = [11, 12]
+            .iter()
+            .filter_map(|&i| fields.get(i)?.parse::<f64>().ok())
+            .sum();
+        *totals.entry(name).or_default() += ticks * TICK_MS;
+    }
+    totals
 }

@@ -37,7 +37,10 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "gridline-bench", about = "Gridline sync against PouchDB, side by side")]
+#[command(
+    name = "gridline-bench",
+    about = "Gridline sync against PouchDB, side by side"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -93,6 +96,10 @@ struct RunArgs {
     /// The Node project of the PouchDB side (bench/pouchdb, installed).
     #[arg(long)]
     pouch: PathBuf,
+    /// PouchDB's replication batch size for the fresh download [default:
+    /// PouchDB's own, 100]. Gridline pulls pages of up to 1000 changes.
+    #[arg(long)]
+    pouch_batch_size: Option<u32>,
     /// The photo from photos/INVENTORY.csv to make an upload copy of.
     #[arg(long, default_value = "Oppo-R7-Plus.jpg")]
     photo: String,
@@ -117,7 +124,9 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
             .map(|s| PathBuf::from(s).join("data"))
             .context("pass --data or set GRIDLINE_SHARED")?,
     };
-    let work = tempfile::Builder::new().prefix("gridline-bench-").tempdir()?;
+    let work = tempfile::Builder::new()
+        .prefix("gridline-bench-")
+        .tempdir()?;
     init_logging(&work.path().join("bench.log"))?;
     let plan = run::Plan {
         seed: args.seed,
@@ -136,6 +145,7 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         data_dir,
         pouch_dir: std::fs::canonicalize(&args.pouch)
             .with_context(|| format!("finding {}", args.pouch.display()))?,
+        pouch_batch_size: args.pouch_batch_size,
         photo: args.photo,
         work: work.path().to_owned(),
     };

@@ -30,13 +30,21 @@ impl PouchServer {
     /// port, keeping its databases, config and log in `work`.
     pub async fn start(node_dir: &Path, work: &Path) -> anyhow::Result<PouchServer> {
         std::fs::create_dir_all(work)?;
-        let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
         let addr: SocketAddr = ([127, 0, 0, 1], port).into();
         let bin = node_dir.join("node_modules/pouchdb-server/bin/pouchdb-server");
         let log = std::fs::File::create(work.join("server-output.log"))?;
         let child = Command::new("node")
             .arg(&bin)
-            .args(["--host", "127.0.0.1", "--port", &port.to_string(), "--no-stdout-logs"])
+            .args([
+                "--host",
+                "127.0.0.1",
+                "--port",
+                &port.to_string(),
+                "--no-stdout-logs",
+            ])
             .arg("--dir")
             .arg(work)
             .arg("--config")
@@ -94,7 +102,11 @@ pub struct StepResult {
 }
 
 /// Runs `node bench.mjs <step> <args>` in `node_dir` and reads its line.
-pub async fn step(node_dir: &Path, step: &str, args: &[(&str, &str)]) -> anyhow::Result<StepResult> {
+pub async fn step(
+    node_dir: &Path,
+    step: &str,
+    args: &[(&str, &str)],
+) -> anyhow::Result<StepResult> {
     let mut command = Command::new("node");
     command.arg(node_dir.join("bench.mjs")).arg(step);
     for (name, value) in args {
@@ -118,7 +130,10 @@ pub async fn step(node_dir: &Path, step: &str, args: &[(&str, &str)]) -> anyhow:
         );
     }
     let stdout = String::from_utf8(output.stdout)?;
-    let line = stdout.lines().last().context("the Node step printed nothing")?;
+    let line = stdout
+        .lines()
+        .last()
+        .context("the Node step printed nothing")?;
     serde_json::from_str(line).with_context(|| format!("reading the Node step's line {line:?}"))
 }
 

@@ -92,7 +92,13 @@ fn write_grid(conn: &Connection, grid: &GridSpec, password_hash: &str) -> anyhow
     conn.execute(
         "INSERT INTO accounts (account, display_name, password_hash, grid_code, created_at_ms)
          VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![grid.account, "基准测试网格员", password_hash, grid.code, store::now_ms()],
+        params![
+            grid.account,
+            "基准测试网格员",
+            password_hash,
+            grid.code,
+            store::now_ms()
+        ],
     )?;
     Ok(())
 }
@@ -132,7 +138,11 @@ fn write_issue_event(conn: &Connection, e: &IssueEventRecord) -> anyhow::Result<
 /// Mints `count` bearer tokens for the leader's grid, one per simulated
 /// device, storing only their SHA-256 as a login would, without paying
 /// for `count` password checks.
-pub fn device_tokens(data_dir: &Path, grid: &GridSpec, count: usize) -> anyhow::Result<Vec<String>> {
+pub fn device_tokens(
+    data_dir: &Path,
+    grid: &GridSpec,
+    count: usize,
+) -> anyhow::Result<Vec<String>> {
     let mut conn = store::open(data_dir)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let mut tokens = Vec::with_capacity(count);
@@ -206,7 +216,12 @@ pub fn edit_rows(data_dir: &Path, rows: &Rows, round: usize) -> anyhow::Result<u
         tx.execute(
             "UPDATE issues SET deadline_at_ms = ?2, updated_at_ms = ?3, version = ?4
               WHERE id = ?1",
-            params![i.id.to_string(), i.deadline_at_ms, i.updated_at_ms, i.version],
+            params![
+                i.id.to_string(),
+                i.deadline_at_ms,
+                i.updated_at_ms,
+                i.version
+            ],
         )?;
         let data = serde_json::to_value(&i)?;
         changes::record(&tx, &i.grid_code, Entity::Issue, i.id, Some(&data))?;
@@ -219,8 +234,13 @@ pub fn edit_rows(data_dir: &Path, rows: &Rows, round: usize) -> anyhow::Result<u
 /// The `per_round` rows of round `round`, which no other round shares.
 fn pick<T>(all: &[T], round: usize, per_round: usize) -> anyhow::Result<&[T]> {
     let start = round * per_round;
-    all.get(start..start + per_round)
-        .with_context(|| format!("round {round} needs {} rows; the dataset has {}", start + per_round, all.len()))
+    all.get(start..start + per_round).with_context(|| {
+        format!(
+            "round {round} needs {} rows; the dataset has {}",
+            start + per_round,
+            all.len()
+        )
+    })
 }
 
 #[cfg(test)]
@@ -249,9 +269,17 @@ mod tests {
         let changed = edit_rows(&data, &set.rows, 0).unwrap();
         let conn = store::open(&data).unwrap();
 
-        assert_eq!(after_seed as usize, set.rows.len(), "one log entry per seeded row");
+        assert_eq!(
+            after_seed as usize,
+            set.rows.len(),
+            "one log entry per seeded row"
+        );
         assert_eq!(changed, 100);
-        assert_eq!(logged(&conn), after_seed + 100, "each change moves its row to the end");
+        assert_eq!(
+            logged(&conn),
+            after_seed + 100,
+            "each change moves its row to the end"
+        );
         let version: i64 = conn
             .query_row(
                 "SELECT version FROM residents WHERE id = ?1",

@@ -9,14 +9,14 @@ use std::time::Instant;
 use anyhow::{bail, Context};
 use gridline_app::core::Device;
 
-use crate::dataset::{self, Dataset, Size};
+use crate::dataset::{self, GridSpec, Rows, Size};
 use crate::floor::{self, FloorServer};
 use crate::gridline::{self, Counts};
 use crate::ingest::{self, Load};
 use crate::pouch::{self, PouchServer};
 use crate::proxy::CountingProxy;
 use crate::relay::Relay;
-use crate::relay_store;
+use crate::relay_store::{self, Login};
 use crate::table::Figures;
 use crate::{filings, photo};
 
@@ -31,15 +31,31 @@ pub struct Plan {
     pub data_dir: PathBuf,
     /// The Node project with `bench.mjs` and its `node_modules`.
     pub pouch_dir: PathBuf,
+    /// PouchDB's replication batch size, if not its default.
+    pub pouch_batch_size: Option<u32>,
     pub photo: String,
     /// Where temporary folders go; removed at the end.
     pub work: PathBuf,
 }
 
+/// The two servers and what every phase needs to reach them.
+struct Setup<'p> {
+    plan: &'p Plan,
+    grid: GridSpec,
+    rows: Arc<Rows>,
+    relay_data: PathBuf,
+    relay: Relay,
+    login: Login,
+    pouch: PouchServer,
+    pouch_work: PathBuf,
+    /// The PouchDB database URL on the server.
+    pouch_db: String,
+}
+
 pub async fn run(plan: &Plan) -> anyhow::Result<Figures> {
     let started = Instant::now();
-    let Dataset { grid, rows } = dataset::build(plan.seed, plan.size, &plan.data_dir.join("divisions"))?;
-    let rows = Arc::new(rows);
+    let set = dataset::build(plan.seed, plan.size, &plan.data_dir.join("divisions"))?;
+    let (grid, rows) = (set.grid, Arc::new(set.rows));
     let expected = Counts::of(&rows);
     println!(
         "dataset: {} households, {} residents, {} enterprises, {} issues, {} timeline events \
@@ -55,159 +71,77 @@ pub async fn run(plan: &Plan) -> anyhow::Result<Figures> {
 
     let relay_data = plan.work.join("relay");
     let login = {
-        let (data, grid, rows) = (relay_data.clone(), grid.clone(), Arc::clone(&rows));
+        let (data, grid, rows) = (relay_data.clone(), grid.clone(), rows.clone());
         tokio::task::spawn_blocking(move || relay_store::seed(&data, &grid, &rows)).await??
     };
     let relay = Relay::start(&relay_data).await?;
-    let gz = floor::gzip_rows(&rows)?;
-    let gzip_bytes = gz.len() as u64;
-    let floor_server = FloorServer::start(gz).await?;
-
     let pouch_work = plan.work.join("pouch");
-    let server = PouchServer::start(&plan.pouch_dir, &pouch_work.join("server")).await?;
+    let pouch = PouchServer::start(&plan.pouch_dir, &pouch_work.join("server")).await?;
+    let pouch_db = PouchServer::db_url(&pouch.url());
     let docs_file = pouch_work.join("grid-docs.json");
-    let docs = pouch::write_grid_docs(&rows, &docs_file)?;
-    let db = PouchServer::db_url(&server.url());
-    let loaded = pouch::step(&plan.pouch_dir, "load", &[("remote", db.as_str()), ("docs", path(&docs_file)?)]).await?;
+    pouch::write_grid_docs(&rows, &docs_file)?;
+    let loaded = node(
+        plan,
+        "load",
+        &[("remote", pouch_db.as_str()), ("docs", path(&docs_file)?)],
+    )
+    .await?;
     println!(
-        "loaded: relay and pouchdb-server ({} docs in {:.1} s, not timed); gzip {} bytes; set-up {:.1} s",
+        "loaded the relay and pouchdb-server ({} docs in {:.1} s; not timed); set-up {:.1} s",
         loaded.loaded.unwrap_or(0),
         loaded.ms / 1e3,
-        gzip_bytes,
         started.elapsed().as_secs_f64()
     );
-
-    let mut figures = Figures {
-        rows: rows.len(),
-        gridline_fresh_ms: Vec::new(),
-        pouch_fresh_ms: Vec::new(),
-        floor_ms: Vec::new(),
-        gridline_traffic: Default::default(),
-        pouch_traffic: Default::default(),
-        gzip_bytes,
-        gridline_rss_kb: Vec::new(),
-        pouch_rss_kb: Vec::new(),
-        catch_up: Vec::new(),
-        push_count: plan.push_count,
-        gridline_push: Vec::new(),
-        pouch_push_ms: Vec::new(),
-        load: plan.load,
-        ingest: Default::default(),
-        photo: Vec::new(),
+    let setup = Setup {
+        plan,
+        grid,
+        rows,
+        relay_data,
+        relay,
+        login,
+        pouch,
+        pouch_work,
+        pouch_db,
     };
 
-    println!("\n-- fresh download (each in its own process) and the floor");
-    for run in 0..plan.runs {
-        let dir = plan.work.join(format!("fresh-gridline-{run}"));
-        let gl = gridline::fresh_download(&relay.url(), &login, &dir).await?;
-        check_counts(gl.counts, expected)?;
-        remove(&dir);
-
-        let dir = pouch::client_dir(&pouch_work, &format!("fresh-{run}"))?;
-        let pd = pouch::step(&plan.pouch_dir, "download", &[("remote", db.as_str()), ("dir", path(&dir)?)]).await?;
-        if pd.docs_written != Some(docs as u64) {
-            bail!("PouchDB wrote {:?} of {docs} docs", pd.docs_written);
-        }
-        remove(&dir);
-
-        let db_path = plan.work.join(format!("floor-{run}.db"));
-        let (floor_time, inserted) = floor::download(&floor_server.url, &db_path).await?;
-        if inserted != rows.len() {
-            bail!("the floor inserted {inserted} of {} rows", rows.len());
-        }
-        for suffix in ["", "-wal", "-shm"] {
-            remove(Path::new(&format!("{}{suffix}", db_path.display())));
-        }
-
-        let floor_ms = floor_time.as_secs_f64() * 1e3;
-        println!(
-            "run {}: Gridline {:.0} ms (peak RSS {:.1} MB) | PouchDB {:.0} ms (peak RSS {:.1} MB) | floor {:.0} ms",
-            run + 1,
-            gl.ms,
-            gl.max_rss_kb as f64 / 1024.0,
-            pd.ms,
-            pd.max_rss_kb as f64 / 1024.0,
-            floor_ms
-        );
-        figures.gridline_fresh_ms.push(gl.ms);
-        figures.gridline_rss_kb.push(gl.max_rss_kb as f64);
-        figures.pouch_fresh_ms.push(pd.ms);
-        figures.pouch_rss_kb.push(pd.max_rss_kb as f64);
-        figures.floor_ms.push(floor_ms);
-    }
-
-    // One more download each through a counting proxy, not timed.
-    let proxy = CountingProxy::start(relay.addr).await?;
-    let dir = plan.work.join("fresh-gridline-counted");
-    gridline::fresh_download(&proxy.url(), &login, &dir).await?;
-    figures.gridline_traffic = proxy.take();
-    remove(&dir);
-    let proxy = CountingProxy::start(server.addr).await?;
-    let dir = pouch::client_dir(&pouch_work, "fresh-counted")?;
-    let via = PouchServer::db_url(&proxy.url());
-    pouch::step(&plan.pouch_dir, "download", &[("remote", via.as_str()), ("dir", path(&dir)?)]).await?;
-    figures.pouch_traffic = proxy.take();
-    remove(&dir);
-    let (g, p) = (figures.gridline_traffic, figures.pouch_traffic);
-    println!(
-        "traffic: Gridline {} requests, {} bytes up, {} bytes down, {} connections | \
-         PouchDB {} requests, {} bytes up, {} bytes down, {} connections | gzip {} bytes",
-        g.requests, g.bytes_up, g.bytes_down, g.connections,
-        p.requests, p.bytes_up, p.bytes_down, p.connections, gzip_bytes
-    );
-
-    println!("\n-- catch-up and push on one logged-in device");
-    let device = Device::open(&plan.work.join("phone"))?;
-    device.login(&relay.url(), &login.account, &login.password).await?;
-    if let Some(error) = device.sync_state()?.last_error {
-        bail!("the device's first download failed: {}", error.message);
-    }
-    figures.catch_up = gridline::catch_up(&device, &relay_data, &rows, plan.runs).await?;
-    for (n, r) in figures.catch_up.iter().enumerate() {
-        println!("catch-up run {}: {:.1} ms, {} changes pulled", n + 1, r.ms, r.pulled);
-    }
-    figures.gridline_push = gridline::push(&device, &grid, plan.runs, plan.push_count).await?;
-    for run in 0..plan.runs {
-        let docs = filings::as_documents(&filings::reports(&grid, run, plan.push_count), run, crate::dataset::NOW_MS);
-        let file = pouch_work.join(format!("push-{run}.json"));
-        pouch::write_docs(&docs, &file)?;
-        let dir = pouch::client_dir(&pouch_work, &format!("push-{run}"))?;
-        let pp = pouch::step(&plan.pouch_dir, "push", &[("remote", db.as_str()), ("dir", path(&dir)?), ("docs", path(&file)?)]).await?;
-        if pp.docs_written != Some(plan.push_count as u64) {
-            bail!("PouchDB pushed {:?} of {} docs", pp.docs_written, plan.push_count);
-        }
-        remove(&dir);
-        let gl = figures.gridline_push[run];
-        println!(
-            "push run {}: Gridline {:.0} ms ({} pushed, {} pulled back) | PouchDB {:.0} ms",
-            run + 1,
-            gl.ms,
-            gl.pushed,
-            gl.pulled,
-            pp.ms
-        );
-        figures.pouch_push_ms.push(pp.ms);
-    }
-    drop(device);
-    server.stop().await?;
+    let mut figures = Figures::new(setup.rows.len(), plan.push_count, plan.load);
+    fresh_downloads(&setup, &mut figures).await?;
+    on_one_device(&setup, &mut figures).await?;
+    let Setup {
+        pouch,
+        relay,
+        relay_data,
+        grid,
+        ..
+    } = setup;
+    pouch.stop().await?;
 
     println!("\n-- relay ingest");
     let tokens = {
         let (data, grid, count) = (relay_data.clone(), grid.clone(), plan.load.devices);
-        tokio::task::spawn_blocking(move || relay_store::device_tokens(&data, &grid, count)).await??
+        tokio::task::spawn_blocking(move || relay_store::device_tokens(&data, &grid, count))
+            .await??
     };
+    let cpu_before = ingest::cpu_ms_by_thread_name();
     figures.ingest = ingest::run(&relay.url(), &relay_data, &grid, &tokens, plan.load).await?;
+    let cpu = cpu_split(&cpu_before, &ingest::cpu_ms_by_thread_name());
     let i = &figures.ingest;
     println!(
-        "ingest: {} ops sent, {} applied in {:.2} s, {} pushes; not applied {:?}; \
-         unanswered {}; applied but missing {}",
+        "ingest: {} ops sent, {} applied in {:.2} s in {} pushes; not applied {:?}; \
+         unanswered {}; applied but missing {}\n\
+         CPU during ingest: relay threads {:.1} s, everything else in this process \
+         (the simulated devices) {:.1} s, over {:.1} s of wall time on {} cores",
         i.sent,
         i.applied,
         i.wall.as_secs_f64(),
         i.latencies_ms.len(),
         i.not_applied,
         i.unanswered,
-        i.applied_missing
+        i.applied_missing,
+        cpu.0 / 1e3,
+        cpu.1 / 1e3,
+        i.wall.as_secs_f64(),
+        std::thread::available_parallelism().map_or(1, |n| n.get())
     );
     drop(relay);
 
@@ -228,8 +162,199 @@ pub async fn run(plan: &Plan) -> anyhow::Result<Figures> {
     Ok(figures)
 }
 
+/// Fresh downloads on both sides and the floor, interleaved run by run;
+/// then one more of each side through a counting proxy, not timed.
+async fn fresh_downloads(s: &Setup<'_>, figures: &mut Figures) -> anyhow::Result<()> {
+    println!("\n-- fresh download (each side in a process of its own) and the floor");
+    let expected = Counts::of(&s.rows);
+    let gz = floor::gzip_rows(&s.rows)?;
+    figures.gzip_bytes = gz.len() as u64;
+    let floor_server = FloorServer::start(gz).await?;
+    for run in 0..s.plan.runs {
+        let dir = s.plan.work.join(format!("fresh-gridline-{run}"));
+        let gl = gridline::fresh_download(&s.relay.url(), &s.login, &dir).await?;
+        check_counts(gl.counts, expected)?;
+        remove(&dir);
+
+        let dir = pouch::client_dir(&s.pouch_work, &format!("fresh-{run}"))?;
+        let pd = pouch_download(s, &s.pouch_db, &dir).await?;
+        if pd.docs_written != Some(s.rows.len() as u64) {
+            bail!(
+                "PouchDB wrote {:?} of {} docs",
+                pd.docs_written,
+                s.rows.len()
+            );
+        }
+        remove(&dir);
+
+        let db_path = s.plan.work.join(format!("floor-{run}.db"));
+        let (floor_time, inserted) = floor::download(&floor_server.url, &db_path).await?;
+        if inserted != s.rows.len() {
+            bail!("the floor inserted {inserted} of {} rows", s.rows.len());
+        }
+        for suffix in ["", "-wal", "-shm"] {
+            remove(Path::new(&format!("{}{suffix}", db_path.display())));
+        }
+
+        let floor_ms = floor_time.as_secs_f64() * 1e3;
+        println!(
+            "run {}: Gridline {:.0} ms (peak RSS {:.1} MB) | PouchDB {:.0} ms (peak RSS {:.1} MB) \
+             | floor {floor_ms:.0} ms",
+            run + 1,
+            gl.ms,
+            gl.max_rss_kb as f64 / 1024.0,
+            pd.ms,
+            pd.max_rss_kb as f64 / 1024.0,
+        );
+        figures.gridline_fresh_ms.push(gl.ms);
+        figures.gridline_rss_kb.push(gl.max_rss_kb as f64);
+        figures.pouch_fresh_ms.push(pd.ms);
+        figures.pouch_rss_kb.push(pd.max_rss_kb as f64);
+        figures.floor_ms.push(floor_ms);
+    }
+
+    let proxy = CountingProxy::start(s.relay.addr).await?;
+    let dir = s.plan.work.join("fresh-gridline-counted");
+    gridline::fresh_download(&proxy.url(), &s.login, &dir).await?;
+    figures.gridline_traffic = proxy.take();
+    remove(&dir);
+    let proxy = CountingProxy::start(s.pouch.addr).await?;
+    let dir = pouch::client_dir(&s.pouch_work, "fresh-counted")?;
+    let via = PouchServer::db_url(&proxy.url());
+    pouch_download(s, &via, &dir).await?;
+    figures.pouch_traffic = proxy.take();
+    remove(&dir);
+    for (side, t) in [
+        ("Gridline", &figures.gridline_traffic),
+        ("PouchDB", &figures.pouch_traffic),
+    ] {
+        println!(
+            "{side} fresh download, counted: {} requests on {} connections, {} bytes up, \
+             {} bytes down (gzipped dataset: {} bytes)\n  {}",
+            t.requests,
+            t.connections,
+            t.bytes_up,
+            t.bytes_down,
+            figures.gzip_bytes,
+            t.breakdown()
+        );
+    }
+    Ok(())
+}
+
+/// Catch-up and push on one device that logged in once (not timed), then
+/// one push round on a second device through a counting proxy, to show
+/// which requests the push sync spends its time in.
+async fn on_one_device(s: &Setup<'_>, figures: &mut Figures) -> anyhow::Result<()> {
+    println!("\n-- catch-up and push on one logged-in device");
+    let device = logged_in_device(&s.plan.work.join("phone"), &s.relay.url(), &s.login).await?;
+    figures.catch_up = gridline::catch_up(&device, &s.relay_data, &s.rows, s.plan.runs).await?;
+    for (n, r) in figures.catch_up.iter().enumerate() {
+        println!(
+            "catch-up run {}: {:.1} ms, {} changes pulled",
+            n + 1,
+            r.ms,
+            r.pulled
+        );
+    }
+
+    figures.gridline_push =
+        gridline::push(&device, &s.grid, 0..s.plan.runs, s.plan.push_count).await?;
+    for run in 0..s.plan.runs {
+        let reports = filings::reports(&s.grid, run, s.plan.push_count);
+        let docs = filings::as_documents(&reports, run, dataset::NOW_MS);
+        let file = s.pouch_work.join(format!("push-{run}.json"));
+        pouch::write_docs(&docs, &file)?;
+        let dir = pouch::client_dir(&s.pouch_work, &format!("push-{run}"))?;
+        let args = [
+            ("remote", s.pouch_db.as_str()),
+            ("dir", path(&dir)?),
+            ("docs", path(&file)?),
+        ];
+        let pp = node(s.plan, "push", &args).await?;
+        if pp.docs_written != Some(s.plan.push_count as u64) {
+            bail!(
+                "PouchDB pushed {:?} of {} docs",
+                pp.docs_written,
+                s.plan.push_count
+            );
+        }
+        remove(&dir);
+        let gl = figures.gridline_push[run];
+        println!(
+            "push run {}: Gridline {:.0} ms ({} pushed, {} pulled back in the same sync) \
+             | PouchDB {:.0} ms",
+            run + 1,
+            gl.ms,
+            gl.pushed,
+            gl.pulled,
+            pp.ms
+        );
+        figures.pouch_push_ms.push(pp.ms);
+    }
+    drop(device);
+
+    let proxy = CountingProxy::start(s.relay.addr).await?;
+    let counted =
+        logged_in_device(&s.plan.work.join("phone-counted"), &proxy.url(), &s.login).await?;
+    proxy.take();
+    let round = s.plan.runs;
+    gridline::push(&counted, &s.grid, round..round + 1, s.plan.push_count).await?;
+    println!(
+        "Gridline push sync, counted (not timed):\n  {}",
+        proxy.take().breakdown()
+    );
+    Ok(())
+}
+
+async fn logged_in_device(dir: &Path, server: &str, login: &Login) -> anyhow::Result<Device> {
+    let device = Device::open(dir)?;
+    device
+        .login(server, &login.account, &login.password)
+        .await?;
+    if let Some(error) = device.sync_state()?.last_error {
+        bail!("the device's first download failed: {}", error.message);
+    }
+    Ok(device)
+}
+
+/// A fresh PouchDB replicating from `remote` into `dir`.
+async fn pouch_download(s: &Setup<'_>, remote: &str, dir: &Path) -> anyhow::Result<pouch::StepResult> {
+    let batch = s.plan.pouch_batch_size.map(|b| b.to_string());
+    let mut args = vec![("remote", remote), ("dir", path(dir)?)];
+    if let Some(batch) = &batch {
+        args.push(("batch_size", batch.as_str()));
+    }
+    node(s.plan, "download", &args).await
+}
+
+/// Runs one Node step of the PouchDB side.
+async fn node(plan: &Plan, step: &str, args: &[(&str, &str)]) -> anyhow::Result<pouch::StepResult> {
+    pouch::step(&plan.pouch_dir, step, args).await
+}
+
+/// CPU ms used between two readings: by the relay's threads, and by all
+/// the others.
+fn cpu_split(
+    before: &std::collections::HashMap<String, f64>,
+    after: &std::collections::HashMap<String, f64>,
+) -> (f64, f64) {
+    let used = |name: &String, ms: &f64| ms - before.get(name).copied().unwrap_or(0.0);
+    let relay: f64 = after
+        .iter()
+        .filter(|(n, _)| n.as_str() == "relay")
+        .map(|(n, ms)| used(n, ms))
+        .sum();
+    let rest: f64 = after
+        .iter()
+        .filter(|(n, _)| n.as_str() != "relay")
+        .map(|(n, ms)| used(n, ms))
+        .sum();
+    (relay, rest)
+}
+
 /// The device must hold every row; a missing timeline is reported, not
-/// fatal, while the device does not keep timelines yet.
+/// fatal, for a device that does not keep timelines.
 fn check_counts(got: Counts, expected: Counts) -> anyhow::Result<()> {
     let core = |c: Counts| (c.households, c.residents, c.enterprises, c.issues);
     if core(got) != core(expected) {
@@ -245,11 +370,16 @@ fn check_counts(got: Counts, expected: Counts) -> anyhow::Result<()> {
 }
 
 fn path(p: &Path) -> anyhow::Result<&str> {
-    p.to_str().with_context(|| format!("{} is not UTF-8", p.display()))
+    p.to_str()
+        .with_context(|| format!("{} is not UTF-8", p.display()))
 }
 
 /// Removes a finished client's files as the run goes, so a run needs the
 /// space of one client at a time; the work folder goes at the end anyway.
 fn remove(p: &Path) {
-    let _ = if p.is_dir() { std::fs::remove_dir_all(p) } else { std::fs::remove_file(p) };
+    let _ = if p.is_dir() {
+        std::fs::remove_dir_all(p)
+    } else {
+        std::fs::remove_file(p)
+    };
 }

@@ -68,6 +68,28 @@ pub struct Headline {
 }
 
 impl Figures {
+    /// Nothing measured yet.
+    pub fn new(rows: usize, push_count: usize, load: Load) -> Figures {
+        Figures {
+            rows,
+            gridline_fresh_ms: Vec::new(),
+            pouch_fresh_ms: Vec::new(),
+            floor_ms: Vec::new(),
+            gridline_traffic: Traffic::default(),
+            pouch_traffic: Traffic::default(),
+            gzip_bytes: 0,
+            gridline_rss_kb: Vec::new(),
+            pouch_rss_kb: Vec::new(),
+            catch_up: Vec::new(),
+            push_count,
+            gridline_push: Vec::new(),
+            pouch_push_ms: Vec::new(),
+            load,
+            ingest: Ingest::default(),
+            photo: Vec::new(),
+        }
+    }
+
     pub fn headline(&self) -> Headline {
         let ms = |runs: &[SyncRun]| runs.iter().map(|r| r.ms).collect::<Vec<_>>();
         let gridline_fresh = median(&self.gridline_fresh_ms);
@@ -86,7 +108,10 @@ impl Figures {
             lost_ops: self.ingest.lost(),
             device_rss_vs_pouchdb: median(&self.gridline_rss_kb) / median(&self.pouch_rss_kb),
             photo_vs_vips: photo_gl / photo_vips,
-            photo_kb: self.photo.first().map_or(f64::NAN, |p| p.gridline_bytes as f64 / 1024.0),
+            photo_kb: self
+                .photo
+                .first()
+                .map_or(f64::NAN, |p| p.gridline_bytes as f64 / 1024.0),
         }
     }
 
@@ -97,7 +122,10 @@ impl Figures {
         let mb = |bytes: u64| bytes as f64 / 1_048_576.0;
         let sync_ms = |runs: &[SyncRun]| median(&runs.iter().map(|r| r.ms).collect::<Vec<_>>());
         let (gl, pouch) = (&self.gridline_traffic, &self.pouch_traffic);
-        let photo_vips_kb = self.photo.first().map_or(f64::NAN, |p| p.vips_bytes as f64 / 1024.0);
+        let photo_vips_kb = self
+            .photo
+            .first()
+            .map_or(f64::NAN, |p| p.vips_bytes as f64 / 1024.0);
         let rows: Vec<[String; 6]> = vec![
             [
                 format!("fresh download ({} records)", self.rows),
@@ -118,7 +146,12 @@ impl Figures {
             [
                 "fresh download bytes".into(),
                 format!("{:.2} MB in {} req", mb(gl.bytes()), gl.requests),
-                format!("gzip {:.2} MB; PouchDB {:.2} MB in {} req", mb(self.gzip_bytes), mb(pouch.bytes()), pouch.requests),
+                format!(
+                    "gzip {:.2} MB; PouchDB {:.2} MB in {} req",
+                    mb(self.gzip_bytes),
+                    mb(pouch.bytes()),
+                    pouch.requests
+                ),
                 format!("{:.2}x gzip", h.fresh_download_bytes_vs_gzip),
                 "<=1.2x gzip".into(),
                 verdict(h.fresh_download_bytes_vs_gzip <= 1.2),
@@ -176,8 +209,14 @@ impl Figures {
             ],
             [
                 "photo upload copy, time".into(),
-                format!("{:.0} ms", med(&self.photo.iter().map(|p| p.gridline_ms).collect::<Vec<_>>())),
-                format!("vips {:.0} ms", med(&self.photo.iter().map(|p| p.vips_ms).collect::<Vec<_>>())),
+                format!(
+                    "{:.0} ms",
+                    med(&self.photo.iter().map(|p| p.gridline_ms).collect::<Vec<_>>())
+                ),
+                format!(
+                    "vips {:.0} ms",
+                    med(&self.photo.iter().map(|p| p.vips_ms).collect::<Vec<_>>())
+                ),
                 format!("{:.2}x vips", h.photo_vs_vips),
                 "<=1.5x vips".into(),
                 verdict(h.photo_vs_vips <= 1.5),
@@ -191,7 +230,17 @@ impl Figures {
                 verdict(h.photo_kb <= 400.0),
             ],
         ];
-        render(&["work", "Gridline", "PouchDB / floor / vips", "ratio", "target", ""], &rows)
+        render(
+            &[
+                "work",
+                "Gridline",
+                "PouchDB / floor / vips",
+                "ratio",
+                "target",
+                "met?",
+            ],
+            &rows,
+        )
     }
 }
 
@@ -199,11 +248,23 @@ impl Headline {
     /// One `name=value` line per figure.
     pub fn lines(&self) -> String {
         [
-            format!("fresh_download_speedup_vs_pouchdb={:.2}", self.fresh_download_speedup_vs_pouchdb),
-            format!("fresh_download_vs_floor={:.2}", self.fresh_download_vs_floor),
-            format!("fresh_download_bytes_vs_gzip={:.2}", self.fresh_download_bytes_vs_gzip),
+            format!(
+                "fresh_download_speedup_vs_pouchdb={:.2}",
+                self.fresh_download_speedup_vs_pouchdb
+            ),
+            format!(
+                "fresh_download_vs_floor={:.2}",
+                self.fresh_download_vs_floor
+            ),
+            format!(
+                "fresh_download_bytes_vs_gzip={:.2}",
+                self.fresh_download_bytes_vs_gzip
+            ),
             format!("catch_up_100_ms={:.1}", self.catch_up_100_ms),
-            format!("push_1000_speedup_vs_pouchdb={:.2}", self.push_1000_speedup_vs_pouchdb),
+            format!(
+                "push_1000_speedup_vs_pouchdb={:.2}",
+                self.push_1000_speedup_vs_pouchdb
+            ),
             format!("relay_ops_per_s={:.0}", self.relay_ops_per_s),
             format!("relay_p99_ms={:.0}", self.relay_p99_ms),
             format!("lost_ops={}", self.lost_ops),
@@ -239,7 +300,13 @@ fn render<const N: usize>(header: &[&str; N], rows: &[[String; N]]) -> String {
             .to_owned()
     };
     let mut out = vec![line(header.to_vec())];
-    out.push(widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("-+-"));
+    out.push(
+        widths
+            .iter()
+            .map(|w| "-".repeat(*w))
+            .collect::<Vec<_>>()
+            .join("-+-"),
+    );
     for row in rows {
         out.push(line(row.iter().map(String::as_str).collect()));
     }

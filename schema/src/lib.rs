@@ -19,6 +19,7 @@ pub mod domain;
 pub mod geo;
 pub mod lifecycle;
 pub mod migrate;
+pub mod subcategory;
 pub mod validate;
 pub mod wire;
 

@@ -9,6 +9,7 @@
 //!                                                                        │ verify
 //!   returned ←return─ handled          escalated ←escalate─ (open, grid)  ↓
 //!   supervised ←supervise─ (open)                                   verified ─close→ closed
+//!   (reported, accepted or dispatched) ─merge→ closed, as a duplicate
 //! ```
 
 use crate::domain::IssueStatus::{self, *};
@@ -25,6 +26,8 @@ vocabulary! {
         Close => "close", "结案", "Close";
         Escalate => "escalate", "疑难上报", "Escalate";
         Supervise => "supervise", "督办", "Supervise";
+        /// Closes a report that repeats another; it earns no points.
+        Merge => "merge", "合并重复", "Merge as a duplicate";
         Note => "note", "补充说明", "Add a note";
     }
 }
@@ -49,6 +52,7 @@ impl EventKind {
             EventKind::Close => &[Verified],
             EventKind::Escalate => &[Dispatched, Handling, Returned, Supervised],
             EventKind::Supervise => &[Accepted, Dispatched, Handling, Returned, Escalated],
+            EventKind::Merge => &[Reported, Accepted, Dispatched],
             EventKind::Note => return None,
         })
     }
@@ -65,6 +69,7 @@ impl EventKind {
             EventKind::Close => Closed,
             EventKind::Escalate => Escalated,
             EventKind::Supervise => Supervised,
+            EventKind::Merge => Closed,
             EventKind::Note => from,
         }
     }

@@ -18,6 +18,7 @@ pub const DEVICE: &[&str] = &[
 pub const RELAY: &[&str] = &[
     include_str!("../migrations/relay/0001_init.sql"),
     include_str!("../migrations/relay/0002_merge_and_timeline.sql"),
+    include_str!("../migrations/relay/0003_patrol_and_points.sql"),
 ];
 
 /// Why a database could not be brought up to date.

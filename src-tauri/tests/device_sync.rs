@@ -16,6 +16,8 @@ fn photo(name: &str) -> Vec<u8> {
 fn report(description: &str, lat: f64, lon: f64, photos: Vec<String>) -> NewReportInput {
     NewReportInput {
         domain: Domain::WorkSafety,
+        subcategory: None,
+        subject: None,
         focus_tag: None,
         description: description.into(),
         position: Some(Position {

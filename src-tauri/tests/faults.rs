@@ -115,6 +115,17 @@ async fn campaign(runs: u64) {
         let _hint = ReplayHint(run_seed);
         one_run(template(), run_seed, &mut totals).await;
         totals.runs += 1;
+        if totals.runs % 250 == 0 && totals.runs < runs {
+            println!(
+                "  {} runs in {:.0} s: {} reports, {} edits, {} conflicts, {} steps, none lost",
+                totals.runs,
+                started.elapsed().as_secs_f64(),
+                totals.reports,
+                totals.registry_edits,
+                totals.conflicts_recorded,
+                totals.task_steps
+            );
+        }
     }
 
     println!(
@@ -234,6 +245,8 @@ fn draft(rng: &mut ChaCha8Rng, point: Point, label: &str) -> Draft {
     Draft {
         input: NewReportInput {
             domain: Domain::ALL[rng.gen_range(0..Domain::ALL.len())],
+            subcategory: None,
+            subject: None,
             focus_tag: None,
             description: format!("{label} {}", PHRASES[rng.gen_range(0..PHRASES.len())]),
             position,
@@ -768,6 +781,8 @@ async fn a_reports_position_reaches_the_relay_bit_for_bit() {
     let filed = device
         .create_report(NewReportInput {
             domain: Domain::PublicService,
+            subcategory: None,
+            subject: None,
             focus_tag: None,
             description: "路灯不亮".into(),
             position: Some(position),

@@ -206,6 +206,8 @@ impl Stream {
         let device_id = format!("{}-device", self.label);
         let report = NewReport {
             domain: Domain::PublicService,
+            subcategory: None,
+            subject: None,
             focus_tag: None,
             description: format!("{}-{i} 路灯不亮", self.label),
             position: Some(Position {

@@ -13,6 +13,8 @@ mod connections;
 mod open311;
 #[path = "relay_http/photos.rs"]
 mod photos;
+#[path = "relay_http/points.rs"]
+mod points;
 #[path = "relay_http/protocol.rs"]
 mod protocol;
 #[path = "relay_http/registry.rs"]

@@ -97,6 +97,8 @@ export const ERROR_CODES = [
   'invalid_care_tag',
   'invalid_position',
   'invalid_household',
+  'wrong_password',
+  'weak_password',
 ] as const
 export type ErrorCode = (typeof ERROR_CODES)[number]
 
@@ -220,4 +222,170 @@ export interface SyncOutcome {
   rejected: number
   pulled: number
   sync: SyncState
+}
+
+// ----- Registry -------------------------------------------------------------
+
+/** The registry tables a leader keeps; also what a conflict or an edit is about. */
+export const ENTITIES = ['household', 'resident', 'enterprise'] as const
+export type Entity = (typeof ENTITIES)[number]
+
+export const CARE_TAGS = [
+  'elderly_alone',
+  'empty_nest',
+  'disabled',
+  'low_income',
+  'left_behind_child',
+  'veteran',
+  'serious_illness',
+] as const
+export type CareTag = (typeof CARE_TAGS)[number]
+
+export const GENDERS = ['male', 'female'] as const
+export type Gender = (typeof GENDERS)[number]
+
+/** A resident's relation to the head of the household. */
+export const RELATIONS = [
+  'head',
+  'spouse',
+  'child',
+  'parent',
+  'grandchild',
+  'sibling',
+  'other',
+] as const
+export type Relation = (typeof RELATIONS)[number]
+
+/** One page of a long list and how many rows there are in all. */
+export interface Page<T> {
+  items: T[]
+  total: number
+}
+
+export interface HouseholdItem {
+  id: string
+  address: string
+  headName: string
+  /** Members as registered. */
+  members: number
+  /** Residents recorded here who have not moved out. */
+  residents: number
+  /** A change the relay has not confirmed yet. */
+  pending: boolean
+}
+
+export interface ResidentItem {
+  id: string
+  householdId: string
+  name: string
+  gender: Gender
+  /** YYYY-MM-DD. */
+  birthDate: string
+  /** Masked by the core: 410105********1234. The full number only through reveal. */
+  citizenId: string
+  /** Masked by the core: 138****8000. */
+  phone: string | null
+  relation: Relation
+  careTags: CareTag[]
+  movedOutAtMs: number | null
+  pending: boolean
+}
+
+export interface EnterpriseItem {
+  id: string
+  name: string
+  creditCode: string
+  legalRepresentative: string
+  address: string
+  industry: string
+  lat: number | null
+  lon: number | null
+  pending: boolean
+}
+
+/** The numbers whose full form is shown only on request, and logged. */
+export type RevealField = 'citizen_id' | 'phone'
+
+/** What the core says of one field while the leader types it. */
+export interface FieldCheck {
+  ok: boolean
+  code: string | null
+  /** For an ID number or credit code whose last character is wrong: the right one. */
+  expectedCheckChar: string | null
+}
+
+/** Field values as create_row and edit_row take them: snake_case names, JSON values. */
+export type RowFields = Record<string, string | number | string[] | null>
+
+/** A field two devices changed; the row holds `kept`, `other` lost. */
+export interface ConflictItem {
+  id: string
+  entity: Entity
+  rowId: string
+  field: string
+  kept: unknown
+  keptAuthor: string
+  other: unknown
+  otherAuthor: string
+  createdAtMs: number
+}
+
+export type HitKind = 'resident' | 'household' | 'enterprise'
+
+export interface Hit {
+  kind: HitKind
+  id: string
+  /** Masked where it holds a number. */
+  title: string
+  subtitle: string
+  matched:
+    'name' | 'citizenId' | 'phone' | 'creditCode' | 'headName' | 'legalRepresentative' | 'address'
+  quality: 'exact' | 'prefix' | 'substring'
+  movedOut: boolean
+}
+
+// ----- Task steps -------------------------------------------------------------
+
+export const EVENT_KINDS = [
+  'accept',
+  'dispatch',
+  'start',
+  'handle',
+  'return',
+  'verify',
+  'close',
+  'escalate',
+  'supervise',
+  'note',
+] as const
+export type EventKind = (typeof EVENT_KINDS)[number]
+
+/** The steps a grid leader may take; the rest belong to the district platform. */
+export type LeaderStep = 'start' | 'handle' | 'escalate' | 'note'
+
+export interface StepInput {
+  issueId: string
+  kind: LeaderStep
+  note?: string | null
+  /** sha256 of photos imported with importPhoto. */
+  photos: string[]
+  /** Where the phone was when the step was taken. */
+  position?: Position | null
+}
+
+export interface TimelineItem {
+  id: string
+  kind: EventKind
+  fromStatus: IssueStatus
+  toStatus: IssueStatus
+  /** False when the relay kept the step without letting it move the issue. */
+  effective: boolean
+  /** Why it had no effect: `stale_transition`, `transition_not_allowed`, or a newer code. */
+  reasonCode: string | null
+  note: string | null
+  photos: PhotoRef[]
+  actor: string
+  atMs: number
+  receivedAtMs: number | null
+  pending: boolean
 }

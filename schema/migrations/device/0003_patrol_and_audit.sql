@@ -40,3 +40,18 @@ CREATE TABLE visits (
 CREATE INDEX visits_by_day ON visits(at_ms);
 
 CREATE INDEX residents_by_household ON residents(household_id);
+
+-- Points the relay credited, as pulled.
+CREATE TABLE points (
+    id      TEXT PRIMARY KEY,
+    account TEXT NOT NULL,
+    reason  TEXT NOT NULL,
+    ref_id  TEXT NOT NULL,
+    points  INTEGER NOT NULL,
+    at_ms   INTEGER NOT NULL
+);
+
+-- What a report is about.
+ALTER TABLE issues ADD COLUMN subcategory TEXT;
+ALTER TABLE issues ADD COLUMN subject_entity TEXT;
+ALTER TABLE issues ADD COLUMN subject_id TEXT;

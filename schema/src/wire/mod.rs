@@ -9,9 +9,11 @@ use uuid::Uuid;
 
 use crate::domain::{Domain, FocusTag, IssueSource, IssueStatus, PositionSource};
 
+mod patrol;
 mod registry;
 mod timeline;
 
+pub use patrol::{NewVisit, PointRecord, Subject, VisitRecord};
 pub use registry::{editable, ConflictRecord, RegistryDelete, RegistryEdit, EDITABLE};
 pub use timeline::{IssueEventRecord, NewIssueEvent};
 
@@ -75,6 +77,10 @@ pub enum Entity {
     IssueEvent,
     /// Two edits of one field; pulled, resolved by a later edit.
     Conflict,
+    /// A leader's visit to a household or enterprise; created, never changed.
+    Visit,
+    /// Points credited to a leader by the relay's rules; pulled only.
+    PointEntry,
 }
 
 impl Entity {
@@ -86,6 +92,8 @@ impl Entity {
             Entity::Issue => "issue",
             Entity::IssueEvent => "issue_event",
             Entity::Conflict => "conflict",
+            Entity::Visit => "visit",
+            Entity::PointEntry => "point_entry",
         }
     }
 
@@ -97,6 +105,8 @@ impl Entity {
             "issue" => Some(Entity::Issue),
             "issue_event" => Some(Entity::IssueEvent),
             "conflict" => Some(Entity::Conflict),
+            "visit" => Some(Entity::Visit),
+            "point_entry" => Some(Entity::PointEntry),
             _ => None,
         }
     }
@@ -140,6 +150,12 @@ pub struct NewReport {
     pub domain: Domain,
     #[serde(default)]
     pub focus_tag: Option<FocusTag>,
+    /// A sub-category code of the domain (see `domain::SUBCATEGORIES`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subcategory: Option<String>,
+    /// The household, resident or enterprise the report is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<Subject>,
     pub description: String,
     #[serde(default)]
     pub position: Option<Position>,
@@ -284,6 +300,10 @@ pub struct IssueRecord {
     pub domain: Domain,
     #[serde(default)]
     pub focus_tag: Option<FocusTag>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subcategory: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<Subject>,
     pub description: String,
     pub status: IssueStatus,
     pub source: IssueSource,

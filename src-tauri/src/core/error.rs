@@ -59,6 +59,10 @@ pub enum CoreError {
     PositionRequired,
     #[error("the after photo was taken {distance_m} m from the issue; at most {limit_m} m")]
     TooFarFromIssue { distance_m: u32, limit_m: u32 },
+    #[error("the current password is wrong")]
+    WrongPassword,
+    #[error("the new password needs 8 to 128 characters and must differ from the current one")]
+    WeakPassword,
     #[error("local database: {0}")]
     Storage(#[from] rusqlite::Error),
     #[error("local files: {0}")]
@@ -93,6 +97,8 @@ impl CoreError {
             CoreError::PhotoRequired => "photo_required",
             CoreError::PositionRequired => "position_required",
             CoreError::TooFarFromIssue { .. } => "too_far_from_issue",
+            CoreError::WrongPassword => "wrong_password",
+            CoreError::WeakPassword => "weak_password",
             CoreError::Storage(_) | CoreError::Io(_) => "storage",
             CoreError::Internal(_) => "internal",
         }
@@ -169,6 +175,8 @@ mod tests {
                 distance_m: 1,
                 limit_m: 1,
             },
+            CoreError::WrongPassword,
+            CoreError::WeakPassword,
             CoreError::Storage(rusqlite::Error::InvalidQuery),
             CoreError::Io(std::io::Error::other("disk full")),
             CoreError::Internal(String::new()),

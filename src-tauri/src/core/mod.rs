@@ -17,7 +17,9 @@ pub mod db;
 pub mod error;
 pub mod hlc;
 pub mod model;
+pub mod notices;
 mod outbox;
+pub mod patrol;
 pub mod photo;
 pub mod photo_store;
 pub mod registry;
@@ -28,6 +30,7 @@ pub mod roster;
 pub mod schedule;
 pub mod search;
 pub mod session;
+pub mod settings;
 pub mod steps;
 pub mod sync;
 

@@ -92,11 +92,25 @@ pub struct NewReportInput {
     pub domain: Domain,
     #[serde(default)]
     pub focus_tag: Option<FocusTag>,
+    /// A sub-category code of the domain.
+    #[serde(default)]
+    pub subcategory: Option<String>,
+    /// The household, resident or enterprise it is about.
+    #[serde(default)]
+    pub subject: Option<SubjectRef>,
     pub description: String,
     #[serde(default)]
     pub position: Option<Position>,
     #[serde(default)]
     pub photos: Vec<String>,
+}
+
+/// A registry row a report is about.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubjectRef {
+    pub entity: gridline_schema::wire::Entity,
+    pub id: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

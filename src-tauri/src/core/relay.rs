@@ -92,6 +92,22 @@ impl RelayClient {
     }
 
     /// Whether the relay already holds the photo with this hash.
+    pub async fn change_password(&self, token: &str, current: &str, new: &str) -> Result<()> {
+        let body = serde_json::json!({"current_password": current, "new_password": new});
+        let resp = send(
+            self.http
+                .post(self.url("/api/v1/password"))
+                .bearer_auth(token)
+                .json(&body),
+        )
+        .await?;
+        if resp.status().is_success() {
+            Ok(())
+        } else {
+            Err(relay_error(resp).await)
+        }
+    }
+
     /// Uploads a photo: in one request if small, else in parts of
     /// [`UPLOAD_PART_BYTES`], resuming from what the relay already holds, so
     /// a connection lost half-way costs at most one part.
@@ -197,6 +213,8 @@ async fn relay_error(resp: Response) -> CoreError {
         return CoreError::SessionExpired;
     }
     match body {
+        Some(b) if b.code == "wrong_password" => CoreError::WrongPassword,
+        Some(b) if b.code == "weak_password" => CoreError::WeakPassword,
         Some(b) => CoreError::Relay {
             status: status.as_u16(),
             code: b.code,

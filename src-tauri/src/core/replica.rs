@@ -10,7 +10,7 @@
 use gridline_schema::lifecycle;
 use gridline_schema::wire::{
     Action, Change, ConflictRecord, EnterpriseRecord, Entity, HouseholdRecord, IssueEventRecord,
-    IssueRecord, NewIssueEvent, RegistryEdit, ResidentRecord,
+    IssueRecord, NewIssueEvent, PointRecord, RegistryEdit, ResidentRecord, VisitRecord,
 };
 use rusqlite::{params, Connection};
 
@@ -38,6 +38,8 @@ fn table(entity: Entity) -> &'static str {
         Entity::Issue => "issues",
         Entity::IssueEvent => "issue_events",
         Entity::Conflict => "conflicts",
+        Entity::Visit => "visits",
+        Entity::PointEntry => "points",
     }
 }
 
@@ -104,6 +106,40 @@ fn apply_change(tx: &Connection, change: &Change) -> Result<()> {
         }
         Entity::Issue => upsert_issue(tx, &serde_json::from_value(data.clone())?)?,
         Entity::IssueEvent => upsert_event(tx, &serde_json::from_value(data.clone())?)?,
+        Entity::Visit => {
+            let v: VisitRecord = serde_json::from_value(data.clone())?;
+            let p = v.position;
+            tx.prepare_cached(
+                "INSERT INTO visits (id, target_kind, target_id, note, photo_sha256, lat, lon, at_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (id) DO NOTHING",
+            )?
+            .execute(params![
+                id,
+                v.subject.entity.code(),
+                v.subject.id.to_string(),
+                v.note,
+                v.photo,
+                p.map(|p| p.lat),
+                p.map(|p| p.lon),
+                v.at_ms
+            ])?;
+        }
+        Entity::PointEntry => {
+            let e: PointRecord = serde_json::from_value(data.clone())?;
+            tx.prepare_cached(
+                "INSERT OR REPLACE INTO points (id, account, reason, ref_id, points, at_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![
+                id,
+                e.account,
+                e.reason,
+                e.ref_id.to_string(),
+                e.points,
+                e.at_ms
+            ])?;
+        }
         Entity::Conflict => {
             let c: ConflictRecord = serde_json::from_value(data.clone())?;
             tx.prepare_cached(
@@ -134,8 +170,10 @@ fn upsert_issue(tx: &Connection, i: &IssueRecord) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO issues (id, domain, focus_tag, description, status, source, lat, lon,
                              accuracy_m, position_source, address, reported_by, reported_at_ms,
-                             received_at_ms, deadline_at_ms, updated_at_ms, version)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+                             received_at_ms, deadline_at_ms, updated_at_ms, version,
+                             subcategory, subject_entity, subject_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                 ?18, ?19, ?20)
          ON CONFLICT (id) DO UPDATE SET
              domain = excluded.domain, focus_tag = excluded.focus_tag,
              description = excluded.description, status = excluded.status,
@@ -144,7 +182,8 @@ fn upsert_issue(tx: &Connection, i: &IssueRecord) -> Result<()> {
              address = excluded.address, reported_by = excluded.reported_by,
              reported_at_ms = excluded.reported_at_ms, received_at_ms = excluded.received_at_ms,
              deadline_at_ms = excluded.deadline_at_ms, updated_at_ms = excluded.updated_at_ms,
-             version = excluded.version",
+             version = excluded.version, subcategory = excluded.subcategory,
+             subject_entity = excluded.subject_entity, subject_id = excluded.subject_id",
     )?
     .execute(params![
         i.id.to_string(),
@@ -163,7 +202,10 @@ fn upsert_issue(tx: &Connection, i: &IssueRecord) -> Result<()> {
         i.received_at_ms,
         i.deadline_at_ms,
         i.updated_at_ms,
-        i.version
+        i.version,
+        i.subcategory,
+        i.subject.as_ref().map(|s| s.entity.code()),
+        i.subject.as_ref().map(|s| s.id.to_string())
     ])?;
     tx.prepare_cached("DELETE FROM issue_photos WHERE issue_id = ?1")?
         .execute([i.id.to_string()])?;
@@ -257,7 +299,7 @@ fn overlay_pending(tx: &Connection, change: &Change) -> Result<()> {
                 )?;
             }
         }
-        Entity::IssueEvent | Entity::Conflict => {}
+        Entity::IssueEvent | Entity::Conflict | Entity::Visit | Entity::PointEntry => {}
     }
     Ok(())
 }

@@ -5,7 +5,7 @@
 //! confirms it, and as rejected, with the relay's reason, if refused.
 
 use gridline_schema::geo::{is_real_fix, polygons_contain};
-use gridline_schema::wire::{Action, Entity, NewReport};
+use gridline_schema::wire::{Action, Entity, NewReport, Subject};
 use gridline_schema::{Domain, FocusTag, IssueSource, IssueStatus, PositionSource};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use uuid::Uuid;
@@ -39,12 +39,33 @@ impl Device {
                 return Err(CoreError::PositionInvalid);
             }
         }
+        if let Some(code) = &input.subcategory {
+            if !gridline_schema::subcategory::belongs_to(input.domain, code) {
+                return Err(CoreError::DomainRequired);
+            }
+        }
+        let subject = match &input.subject {
+            Some(s) => Some(Subject {
+                entity: s.entity,
+                id: Uuid::parse_str(&s.id).map_err(|_| CoreError::RowMissing)?,
+            }),
+            None => None,
+        };
         let session = self.stored_session()?;
         let device_id = self.device_id()?;
         let id = Uuid::now_v7();
         let now = self.now_ms();
 
         self.db.write(|tx| {
+            if let Some(s) = &subject {
+                let table = super::registry::table(s.entity)?;
+                let known = tx
+                    .prepare_cached(&format!("SELECT 1 FROM {table} WHERE id = ?1"))?
+                    .exists([s.id.to_string()])?;
+                if !known {
+                    return Err(CoreError::RowMissing);
+                }
+            }
             for sha in &input.photos {
                 let known: bool = is_sha256(sha)
                     && tx.query_row(
@@ -58,6 +79,8 @@ impl Device {
             }
             let fields = NewReport {
                 domain: input.domain,
+                subcategory: input.subcategory.clone(),
+                subject: subject.clone(),
                 focus_tag: input.focus_tag,
                 description: description.clone(),
                 position: input.position.map(|p| gridline_schema::wire::Position {
@@ -73,8 +96,10 @@ impl Device {
             tx.execute(
                 "INSERT INTO issues (id, domain, focus_tag, description, status, source, lat, lon,
                                      accuracy_m, position_source, reported_by, reported_at_ms,
-                                     updated_at_ms, filed_here)
-                 VALUES (?1, ?2, ?3, ?4, 'reported', 'patrol', ?5, ?6, ?7, ?8, ?9, ?10, ?10, 1)",
+                                     updated_at_ms, filed_here, subcategory, subject_entity,
+                                     subject_id)
+                 VALUES (?1, ?2, ?3, ?4, 'reported', 'patrol', ?5, ?6, ?7, ?8, ?9, ?10, ?10, 1,
+                         ?11, ?12, ?13)",
                 params![
                     id.to_string(),
                     input.domain.code(),
@@ -85,7 +110,10 @@ impl Device {
                     p.and_then(|p| p.accuracy_m),
                     p.map(|p| p.source.code()),
                     session.account,
-                    now
+                    now,
+                    input.subcategory,
+                    subject.as_ref().map(|s| s.entity.code()),
+                    subject.as_ref().map(|s| s.id.to_string())
                 ],
             )?;
             for (i, sha) in input.photos.iter().enumerate() {
@@ -279,6 +307,8 @@ fn report_item(conn: &Connection, row: IssueRow) -> Result<ReportItem> {
 fn issue_photos(conn: &Connection, id: &str) -> Result<Vec<String>> {
     let mut stmt = conn
         .prepare_cached("SELECT sha256 FROM issue_photos WHERE issue_id = ?1 ORDER BY ordinal")?;
-    let hashes = stmt.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let hashes = stmt
+        .query_map([id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
     Ok(hashes)
 }

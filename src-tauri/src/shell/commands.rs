@@ -7,15 +7,19 @@ use tauri::ipc::{InvokeBody, Request};
 use tauri::State;
 
 use crate::core::model::{
-    HomeSummary, NewReportInput, PhotoInfo, ReportItem, Session, SyncOutcome, SyncState, TaskItem,
+    HomeSummary, NewReportInput, PhotoInfo, Position, ReportItem, Session, SyncOutcome, SyncState,
+    TaskItem,
 };
+use crate::core::notices::{NearbyIssue, Notice};
+use crate::core::patrol::{DaySummary, PatrolItem, PointsSummary, VisitInput};
 use crate::core::registry::ConflictItem;
 use crate::core::roster::{self, EnterpriseItem, FieldCheck, HouseholdItem, Page, ResidentItem};
 use crate::core::search::Hit;
+use crate::core::settings::{self, AppInfo, MapData, Settings, TileCrs};
 use crate::core::steps::{StepInput, TimelineItem};
 use crate::core::{CoreError, Device, ErrorInfo};
 use gridline_schema::wire::Entity;
-use gridline_schema::CareTag;
+use gridline_schema::{CareTag, Domain};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
@@ -229,4 +233,113 @@ pub fn reveal(
 #[tauri::command]
 pub fn check_field(entity: Entity, field: String, value: Value) -> FieldCheck {
     roster::check_field(entity, &field, &value)
+}
+
+#[tauri::command]
+pub fn start_patrol(device: State<'_, Arc<Device>>) -> Cmd<PatrolItem> {
+    device.start_patrol().map_err(fail)
+}
+
+#[tauri::command]
+pub fn current_patrol(device: State<'_, Arc<Device>>) -> Cmd<Option<PatrolItem>> {
+    device.current_patrol().map_err(fail)
+}
+
+#[tauri::command]
+pub fn track_point(device: State<'_, Arc<Device>>, position: Position) -> Cmd<bool> {
+    device.track_point(position).map_err(fail)
+}
+
+#[tauri::command]
+pub fn stop_patrol(device: State<'_, Arc<Device>>) -> Cmd<Option<PatrolItem>> {
+    device.stop_patrol().map_err(fail)
+}
+
+#[tauri::command]
+pub fn patrol_track(device: State<'_, Arc<Device>>, id: String) -> Cmd<Vec<[f64; 2]>> {
+    device.patrol_track(&id).map_err(fail)
+}
+
+#[tauri::command]
+pub fn record_visit(device: State<'_, Arc<Device>>, visit: VisitInput) -> Cmd<String> {
+    device.record_visit(visit).map_err(fail)
+}
+
+#[tauri::command]
+pub fn day_summary(device: State<'_, Arc<Device>>, at_ms: i64) -> Cmd<DaySummary> {
+    device.day_summary(at_ms).map_err(fail)
+}
+
+#[tauri::command]
+pub fn points(device: State<'_, Arc<Device>>) -> Cmd<PointsSummary> {
+    device.points().map_err(fail)
+}
+
+#[tauri::command]
+pub fn notices(device: State<'_, Arc<Device>>) -> Cmd<Vec<Notice>> {
+    device.notices().map_err(fail)
+}
+
+#[tauri::command]
+pub fn mark_tasks_seen(device: State<'_, Arc<Device>>) -> Cmd<()> {
+    device.mark_tasks_seen().map_err(fail)
+}
+
+#[tauri::command]
+pub fn nearby_open_issues(
+    device: State<'_, Arc<Device>>,
+    domain: Domain,
+    lat: f64,
+    lon: f64,
+) -> Cmd<Vec<NearbyIssue>> {
+    device.nearby_open_issues(domain, lat, lon).map_err(fail)
+}
+
+#[tauri::command]
+pub fn settings(device: State<'_, Arc<Device>>) -> Cmd<Settings> {
+    device.settings().map_err(fail)
+}
+
+#[tauri::command]
+pub fn save_settings(device: State<'_, Arc<Device>>, settings: Settings) -> Cmd<Settings> {
+    device.save_settings(settings).map_err(fail)
+}
+
+#[tauri::command]
+pub fn set_server(device: State<'_, Arc<Device>>, server: String) -> Cmd<()> {
+    device.set_server(&server).map_err(fail)
+}
+
+#[tauri::command]
+pub async fn change_password(
+    device: State<'_, Arc<Device>>,
+    current: String,
+    new: String,
+) -> Cmd<()> {
+    device.change_password(&current, &new).await.map_err(fail)
+}
+
+#[tauri::command]
+pub fn app_info(device: State<'_, Arc<Device>>) -> Cmd<AppInfo> {
+    device.app_info().map_err(fail)
+}
+
+#[tauri::command]
+pub fn map_data(device: State<'_, Arc<Device>>) -> Cmd<MapData> {
+    device.map_data().map_err(fail)
+}
+
+/// Stored WGS-84 points as the configured tiles draw them, `[lat, lon]`.
+#[tauri::command]
+pub fn to_display(points: Vec<[f64; 2]>, crs: TileCrs) -> Vec<[f64; 2]> {
+    points
+        .into_iter()
+        .map(|[lat, lon]| settings::to_display(lat, lon, crs))
+        .collect()
+}
+
+/// A tap on the tiles back to WGS-84, `[lat, lon]`.
+#[tauri::command]
+pub fn from_display(lat: f64, lon: f64, crs: TileCrs) -> [f64; 2] {
+    settings::from_display(lat, lon, crs)
 }

@@ -167,6 +167,8 @@ pub fn open_issue(
 
     IssueRecord {
         id: new_id(rng),
+        subcategory: None,
+        subject: None,
         grid_code: grid_code.to_owned(),
         domain,
         focus_tag,

@@ -223,3 +223,71 @@ pub async fn platform_key_name(state: &AppState, key: &str) -> Result<Option<Str
         })
         .await
 }
+
+/// The shortest password the relay accepts.
+pub const MIN_PASSWORD_CHARS: usize = 8;
+
+/// `POST /api/v1/password`.
+#[derive(Debug, serde::Deserialize)]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// `POST /api/v1/password`: the signed-in leader changes their password.
+/// Every other device of the account is signed out; this one stays.
+pub async fn password_change(
+    State(state): State<AppState>,
+    session: DeviceSession,
+    ApiJson(req): ApiJson<PasswordChange>,
+) -> Result<StatusCode, ApiError> {
+    let chars = req.new_password.chars().count();
+    if !(MIN_PASSWORD_CHARS..=128).contains(&chars) || req.new_password == req.current_password {
+        return Err(ApiError::invalid(
+            "weak_password",
+            format!("the new password needs {MIN_PASSWORD_CHARS} to 128 characters and must differ from the current one"),
+        ));
+    }
+    let lookup = session.account.clone();
+    let phc: String = state
+        .db(move |conn| {
+            Ok(conn.query_row(
+                "SELECT password_hash FROM accounts WHERE account = ?1",
+                params![lookup],
+                |r| r.get(0),
+            )?)
+        })
+        .await?;
+    let (current, new) = (req.current_password, req.new_password);
+    let new_phc = state
+        .password_checks()
+        .run(move || {
+            if !password::verify_password(&current, &phc) {
+                return Ok(None);
+            }
+            password::hash_password(&new)
+                .map(Some)
+                .map_err(ApiError::internal)
+        })
+        .await?
+        .ok_or_else(|| ApiError::invalid("wrong_password", "the current password is wrong"))?;
+    let keep = session.token_sha256.clone();
+    state
+        .db(move |conn| {
+            let tx = conn.transaction()?;
+            tx.execute(
+                "UPDATE accounts SET password_hash = ?2 WHERE account = ?1",
+                params![session.account, new_phc],
+            )?;
+            tx.execute(
+                "UPDATE device_tokens SET revoked_at_ms = ?3
+                  WHERE account = ?1 AND token_sha256 != ?2 AND revoked_at_ms IS NULL",
+                params![session.account, keep, store::now_ms()],
+            )?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await?;
+    tracing::info!("password changed");
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -24,9 +24,9 @@ pub fn insert(
         "INSERT INTO issues (id, grid_code, domain, focus_tag, description, status, source,
                              lat, lon, accuracy_m, position_source, address, reported_by,
                              reported_at_ms, received_at_ms, deadline_at_ms, updated_at_ms,
-                             version, external_account)
+                             version, external_account, subcategory, subject_entity, subject_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                 ?18, ?19)",
+                 ?18, ?19, ?20, ?21, ?22)",
         params![
             issue.id.to_string(),
             issue.grid_code,
@@ -47,6 +47,9 @@ pub fn insert(
             issue.updated_at_ms,
             issue.version,
             external_account,
+            issue.subcategory,
+            issue.subject.as_ref().map(|s| s.entity.code()),
+            issue.subject.as_ref().map(|s| s.id.to_string()),
         ],
     )?;
     for (ordinal, sha256) in issue.photos.iter().enumerate() {

@@ -25,6 +25,7 @@ mod open311;
 mod password_checks;
 mod photos;
 mod platform;
+mod points;
 mod push;
 mod rfc3339;
 mod serve;
@@ -64,6 +65,7 @@ fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/openapi.json", get(openapi_get)),
         ("/api/v1/login", post(auth::login)),
         ("/api/v1/logout", post(auth::logout)),
+        ("/api/v1/password", post(auth::password_change)),
         ("/api/v1/grid", get(grid::grid_get)),
         ("/api/v1/push", post(sync::push)),
         ("/api/v1/pull", get(sync::pull)),

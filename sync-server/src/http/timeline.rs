@@ -7,13 +7,14 @@
 //! reason, and the issue stays where it is. Timeline events are only ever
 //! added, so two of them never conflict.
 
-use gridline_schema::lifecycle::{self, Actor};
+use gridline_schema::lifecycle::{self, Actor, EventKind};
 use gridline_schema::wire::{Entity, IssueEventRecord, IssueRecord, NewIssueEvent, Operation};
 use rusqlite::{params, Connection};
 use uuid::Uuid;
 
 use super::auth::DeviceSession;
 use super::error::ApiError;
+use super::points;
 use super::push::{missing_photos, photo_names, Decision, Refusal};
 use crate::changes;
 
@@ -170,6 +171,7 @@ pub fn take(
         ])?;
         let data = serde_json::to_value(&moved).map_err(ApiError::internal)?;
         changes::record(conn, &moved.grid_code, Entity::Issue, moved.id, Some(&data))?;
+        credit_points(conn, taker, &moved, step.kind, received_at_ms)?;
     }
     Ok(Ok(Taken { event, refusal }))
 }
@@ -203,5 +205,50 @@ pub fn insert_event(conn: &Connection, e: &IssueEventRecord) -> Result<(), ApiEr
     ])?;
     let data = serde_json::to_value(e).map_err(ApiError::internal)?;
     changes::record(conn, &e.grid_code, Entity::IssueEvent, e.id, Some(&data))?;
+    Ok(())
+}
+
+/// The points a step that took effect earns (see [`points`]).
+fn credit_points(
+    conn: &Connection,
+    taker: &Taker<'_>,
+    issue: &IssueRecord,
+    kind: EventKind,
+    at_ms: i64,
+) -> Result<(), ApiError> {
+    match kind {
+        EventKind::Verify => {
+            if let Some(reporter) = &issue.reported_by {
+                let reason = "report_verified";
+                points::credit(
+                    conn,
+                    &issue.grid_code,
+                    reporter,
+                    reason,
+                    issue.id,
+                    points::REPORT_VERIFIED,
+                    at_ms,
+                )?;
+            }
+        }
+        EventKind::Handle
+            if taker.actor == Actor::Leader
+                && issue
+                    .deadline_at_ms
+                    .is_none_or(|deadline| at_ms <= deadline) =>
+        {
+            let reason = "handled_on_time";
+            points::credit(
+                conn,
+                &issue.grid_code,
+                taker.name,
+                reason,
+                issue.id,
+                points::HANDLED_ON_TIME,
+                at_ms,
+            )?;
+        }
+        _ => {}
+    }
     Ok(())
 }

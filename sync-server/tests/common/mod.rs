@@ -173,6 +173,8 @@ pub fn jpeg(seed: u8) -> Vec<u8> {
 pub fn report_op(description: &str, photos: Vec<String>) -> Operation {
     let report = NewReport {
         domain: Domain::WorkSafety,
+        subcategory: None,
+        subject: None,
         focus_tag: None,
         description: description.to_owned(),
         position: Some(Position {

@@ -257,6 +257,8 @@ impl PlatformCase {
     fn into_issue(self, grid_code: String, now_ms: i64) -> IssueRecord {
         IssueRecord {
             id: Uuid::now_v7(),
+            subcategory: None,
+            subject: None,
             grid_code,
             domain: self.domain,
             focus_tag: None,

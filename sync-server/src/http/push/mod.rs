@@ -20,6 +20,7 @@
 
 mod registry;
 mod report;
+mod visit;
 
 use gridline_schema::wire::{Action, Entity, OpResult, Operation, Outcome};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
@@ -111,6 +112,7 @@ fn apply_one(
         (Entity::IssueEvent, Action::Create) => {
             timeline::from_device(conn, session, op, received_at_ms)?
         }
+        (Entity::Visit, Action::Create) => visit::record(conn, session, op, received_at_ms)?,
         (Entity::Household | Entity::Resident | Entity::Enterprise, _) => {
             registry::apply(conn, session, op, received_at_ms)?
         }

@@ -29,6 +29,20 @@ pub fn file(
         let message = format!("issue {} already exists", issue.id);
         return Ok(Refusal::rejected("row_exists", message).into());
     }
+    if let Some(subject) = &issue.subject {
+        let known = matches!(
+            crate::changes::current(conn, subject.entity, subject.id)?,
+            Some((grid, Some(_))) if grid == session.grid_code
+        );
+        if !known {
+            let message = format!(
+                "{} {} is not in this grid",
+                subject.entity.code(),
+                subject.id
+            );
+            return Ok(Refusal::rejected("subject_missing", message).into());
+        }
+    }
     if let Some(retry) = missing_photos(conn, &issue.photos)? {
         return Ok(retry.into());
     }
@@ -69,10 +83,18 @@ fn report_to_issue(
             ));
         }
     }
+    if let Some(code) = &report.subcategory {
+        if !gridline_schema::subcategory::belongs_to(report.domain, code) {
+            let message = format!("{code} is not a sub-category of {}", report.domain);
+            return Err(Refusal::rejected("invalid_subcategory", message));
+        }
+    }
     let photos = photo_names(&report.photos)?;
 
     Ok(IssueRecord {
         id: op.row_id,
+        subcategory: report.subcategory.clone(),
+        subject: report.subject.clone(),
         grid_code: session.grid_code.clone(),
         domain: report.domain,
         focus_tag: report.focus_tag,
