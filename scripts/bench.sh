@@ -31,14 +31,13 @@ step "cargo build --release: gridline-bench"
 SEARCH_LINE=""
 if [ -f "$ROOT/src-tauri/benches/search.rs" ]; then
   step "registry search benchmark"
-  SEARCH_LOG=$(mktemp)
-  (cd "$ROOT" && cargo bench --locked -p gridline-app --no-default-features --bench search) | tee "$SEARCH_LOG"
-  SEARCH_LINE=$(grep -E '^search_p95_ms=' "$SEARCH_LOG" | tail -n 1 || true)
-  rm -f "$SEARCH_LOG"
+  # Shown as it runs (on stderr) and kept, for its figure to close the output.
+  SEARCH_OUT=$(cd "$ROOT" && cargo bench --locked -p gridline-app --no-default-features --bench search | tee /dev/stderr)
+  SEARCH_LINE=$(grep -E '^search_p95_ms=' <<<"$SEARCH_OUT" | tail -n 1 || true)
   [ -n "$SEARCH_LINE" ] || { echo "gridline: the search benchmark printed no search_p95_ms line" >&2; exit 1; }
 fi
 
-step "sync benchmark (about ten minutes)"
+step "sync benchmark (about two minutes)"
 # 500 simulated devices hold a socket at each end, in one process.
 if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 4096 ]; then
   ulimit -n 4096 2>/dev/null || true

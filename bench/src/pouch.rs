@@ -60,7 +60,7 @@ impl PouchServer {
         Ok(server)
     }
 
-    /// The database URL through `via` (the server itself, or a proxy).
+    /// The database URL under `base`: the server itself, or a proxy to it.
     pub fn db_url(base: &str) -> String {
         format!("{base}/{DB_NAME}")
     }

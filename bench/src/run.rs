@@ -54,6 +54,7 @@ struct Setup<'p> {
 
 pub async fn run(plan: &Plan) -> anyhow::Result<Figures> {
     let started = Instant::now();
+    println!("machine: {}", machine_load());
     let set = dataset::build(plan.seed, plan.size, &plan.data_dir.join("divisions"))?;
     let (grid, rows) = (set.grid, Arc::new(set.rows));
     let expected = Counts::of(&rows);
@@ -158,7 +159,11 @@ pub async fn run(plan: &Plan) -> anyhow::Result<Figures> {
             p.vips_bytes
         );
     }
-    println!("\nbenchmark took {:.0} s", started.elapsed().as_secs_f64());
+    println!(
+        "\nbenchmark took {:.0} s; machine at the end: {}",
+        started.elapsed().as_secs_f64(),
+        machine_load()
+    );
     Ok(figures)
 }
 
@@ -258,9 +263,8 @@ async fn on_one_device(s: &Setup<'_>, figures: &mut Figures) -> anyhow::Result<(
         );
     }
 
-    figures.gridline_push =
-        gridline::push(&device, &s.grid, 0..s.plan.runs, s.plan.push_count).await?;
     for run in 0..s.plan.runs {
+        let gl = gridline::push(&device, &s.grid, run..run + 1, s.plan.push_count).await?[0];
         let reports = filings::reports(&s.grid, run, s.plan.push_count);
         let docs = filings::as_documents(&reports, run, dataset::NOW_MS);
         let file = s.pouch_work.join(format!("push-{run}.json"));
@@ -280,7 +284,6 @@ async fn on_one_device(s: &Setup<'_>, figures: &mut Figures) -> anyhow::Result<(
             );
         }
         remove(&dir);
-        let gl = figures.gridline_push[run];
         println!(
             "push run {}: Gridline {:.0} ms ({} pushed, {} pulled back in the same sync) \
              | PouchDB {:.0} ms",
@@ -290,6 +293,7 @@ async fn on_one_device(s: &Setup<'_>, figures: &mut Figures) -> anyhow::Result<(
             gl.pulled,
             pp.ms
         );
+        figures.gridline_push.push(gl);
         figures.pouch_push_ms.push(pp.ms);
     }
     drop(device);
@@ -319,7 +323,11 @@ async fn logged_in_device(dir: &Path, server: &str, login: &Login) -> anyhow::Re
 }
 
 /// A fresh PouchDB replicating from `remote` into `dir`.
-async fn pouch_download(s: &Setup<'_>, remote: &str, dir: &Path) -> anyhow::Result<pouch::StepResult> {
+async fn pouch_download(
+    s: &Setup<'_>,
+    remote: &str,
+    dir: &Path,
+) -> anyhow::Result<pouch::StepResult> {
     let batch = s.plan.pouch_batch_size.map(|b| b.to_string());
     let mut args = vec![("remote", remote), ("dir", path(dir)?)];
     if let Some(batch) = &batch {
@@ -367,6 +375,18 @@ fn check_counts(got: Counts, expected: Counts) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// Cores and load average: other work on a shared machine moves every
+/// figure, so the output says how busy it was.
+fn machine_load() -> String {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let averages: Vec<&str> = load.split_whitespace().take(3).collect();
+    format!(
+        "{cores} cores, load average {} (1, 5, 15 min)",
+        averages.join(" ")
+    )
 }
 
 fn path(p: &Path) -> anyhow::Result<&str> {

@@ -18,6 +18,17 @@ pub fn record(
     data: Option<&serde_json::Value>,
 ) -> rusqlite::Result<i64> {
     let data_json = data.map(|d| d.to_string());
+    record_json(conn, grid_code, entity, row_id, data_json.as_deref())
+}
+
+/// [`record`] with the row already written as JSON text.
+pub fn record_json(
+    conn: &Connection,
+    grid_code: &str,
+    entity: Entity,
+    row_id: Uuid,
+    data_json: Option<&str>,
+) -> rusqlite::Result<i64> {
     conn.prepare_cached("DELETE FROM change_log WHERE entity = ?1 AND row_id = ?2")?
         .execute(params![entity.code(), row_id.to_string()])?;
     conn.prepare_cached(

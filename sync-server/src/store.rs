@@ -26,6 +26,10 @@ pub fn open(data_dir: &Path) -> anyhow::Result<Connection> {
     restrict_to_owner(data_dir)?;
     let mut conn = Connection::open(db_path(data_dir))?;
     migrate::configure(&conn)?;
+    // One connection serves every request: let it keep the hot part of the
+    // store (a district's change log and indexes) in memory.
+    conn.pragma_update(None, "cache_size", -65_536)?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
     migrate::apply(&mut conn, migrate::RELAY)?;
     Ok(conn)
 }

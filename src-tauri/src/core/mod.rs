@@ -24,7 +24,7 @@ pub mod photo;
 pub mod photo_store;
 pub mod registry;
 pub mod relay;
-mod replica;
+pub mod replica;
 pub mod reports;
 pub mod roster;
 pub mod schedule;

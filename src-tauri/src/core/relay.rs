@@ -7,13 +7,13 @@
 use std::time::Duration;
 
 use gridline_schema::wire::{
-    ErrorBody, GridInfo, LoginRequest, LoginResponse, PullResponse, PushRequest, PushResponse,
-    UploadStatus,
+    ErrorBody, GridInfo, LoginRequest, LoginResponse, PushRequest, PushResponse, UploadStatus,
 };
 use reqwest::{Client, RequestBuilder, Response, StatusCode};
 use serde::de::DeserializeOwned;
 
 use super::error::{CoreError, Result};
+use super::replica::PulledPage;
 
 /// A client bound to one relay address.
 /// Push bodies larger than this are sent gzipped.
@@ -86,7 +86,7 @@ impl RelayClient {
         json(send(builder).await?).await
     }
 
-    pub async fn pull(&self, token: &str, since: i64, limit: u32) -> Result<PullResponse> {
+    pub async fn pull(&self, token: &str, since: i64, limit: u32) -> Result<PulledPage> {
         let path = format!("/api/v1/pull?since={since}&limit={limit}");
         json(send(self.http.get(self.url(&path)).bearer_auth(token)).await?).await
     }

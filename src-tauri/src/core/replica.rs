@@ -9,18 +9,40 @@
 
 use gridline_schema::lifecycle;
 use gridline_schema::wire::{
-    Action, Change, ConflictRecord, EnterpriseRecord, Entity, HouseholdRecord, IssueEventRecord,
+    Action, ConflictRecord, EnterpriseRecord, Entity, HouseholdRecord, IssueEventRecord,
     IssueRecord, NewIssueEvent, PointRecord, RegistryEdit, ResidentRecord, VisitRecord,
 };
 use rusqlite::{params, Connection};
+use serde::Deserialize;
+use serde_json::value::RawValue;
 
 use super::error::Result;
 use super::outbox;
 use super::registry;
 
+/// The current state of one row as a pull brings it: the data is kept as
+/// its JSON text and read straight into the entity's record, with no
+/// intermediate value per row.
+#[derive(Debug, Deserialize)]
+pub struct Pulled {
+    pub seq: i64,
+    pub entity: Entity,
+    pub row_id: uuid::Uuid,
+    pub data: Option<Box<RawValue>>,
+}
+
+/// One page of a pull.
+#[derive(Debug, Deserialize)]
+pub struct PulledPage {
+    pub changes: Vec<Pulled>,
+    pub cursor: i64,
+    pub has_more: bool,
+    pub server_time_ms: i64,
+}
+
 /// Writes one page of pulled changes. `overlay` is false when the outbox is
 /// empty, which spares a lookup per row on a first download.
-pub fn apply_page(tx: &Connection, changes: &[Change], overlay: bool) -> Result<()> {
+pub fn apply_page(tx: &Connection, changes: &[Pulled], overlay: bool) -> Result<()> {
     for change in changes {
         apply_change(tx, change)?;
         if overlay {
@@ -44,7 +66,7 @@ fn table(entity: Entity) -> &'static str {
 }
 
 /// Writes one pulled row into the local copy.
-fn apply_change(tx: &Connection, change: &Change) -> Result<()> {
+fn apply_change(tx: &Connection, change: &Pulled) -> Result<()> {
     let id = change.row_id.to_string();
     let Some(data) = &change.data else {
         tx.prepare_cached(&format!(
@@ -56,7 +78,7 @@ fn apply_change(tx: &Connection, change: &Change) -> Result<()> {
     };
     match change.entity {
         Entity::Household => {
-            let h: HouseholdRecord = serde_json::from_value(data.clone())?;
+            let h: HouseholdRecord = serde_json::from_str(data.get())?;
             tx.prepare_cached(
                 "INSERT OR REPLACE INTO households (id, address, head_name, members, version)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -64,7 +86,7 @@ fn apply_change(tx: &Connection, change: &Change) -> Result<()> {
             .execute(params![id, h.address, h.head_name, h.members, h.version])?;
         }
         Entity::Resident => {
-            let r: ResidentRecord = serde_json::from_value(data.clone())?;
+            let r: ResidentRecord = serde_json::from_str(data.get())?;
             tx.prepare_cached(
                 "INSERT OR REPLACE INTO residents (id, household_id, name, gender, birth_date,
                                                    citizen_id, phone, relation, care_tags_json,
@@ -86,7 +108,7 @@ fn apply_change(tx: &Connection, change: &Change) -> Result<()> {
             ])?;
         }
         Entity::Enterprise => {
-            let e: EnterpriseRecord = serde_json::from_value(data.clone())?;
+            let e: EnterpriseRecord = serde_json::from_str(data.get())?;
             tx.prepare_cached(
                 "INSERT OR REPLACE INTO enterprises (id, name, credit_code, legal_representative,
                                                      address, industry, lat, lon, version)
@@ -104,10 +126,10 @@ fn apply_change(tx: &Connection, change: &Change) -> Result<()> {
                 e.version
             ])?;
         }
-        Entity::Issue => upsert_issue(tx, &serde_json::from_value(data.clone())?)?,
-        Entity::IssueEvent => upsert_event(tx, &serde_json::from_value(data.clone())?)?,
+        Entity::Issue => upsert_issue(tx, &serde_json::from_str(data.get())?)?,
+        Entity::IssueEvent => upsert_event(tx, &serde_json::from_str(data.get())?)?,
         Entity::Visit => {
-            let v: VisitRecord = serde_json::from_value(data.clone())?;
+            let v: VisitRecord = serde_json::from_str(data.get())?;
             let p = v.position;
             tx.prepare_cached(
                 "INSERT INTO visits (id, target_kind, target_id, note, photo_sha256, lat, lon, at_ms)
@@ -126,7 +148,7 @@ fn apply_change(tx: &Connection, change: &Change) -> Result<()> {
             ])?;
         }
         Entity::PointEntry => {
-            let e: PointRecord = serde_json::from_value(data.clone())?;
+            let e: PointRecord = serde_json::from_str(data.get())?;
             tx.prepare_cached(
                 "INSERT OR REPLACE INTO points (id, account, reason, ref_id, points, at_ms)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -141,7 +163,7 @@ fn apply_change(tx: &Connection, change: &Change) -> Result<()> {
             ])?;
         }
         Entity::Conflict => {
-            let c: ConflictRecord = serde_json::from_value(data.clone())?;
+            let c: ConflictRecord = serde_json::from_str(data.get())?;
             tx.prepare_cached(
                 "INSERT OR REPLACE INTO conflicts (id, entity, row_id, field, kept_json,
                                                    kept_author, other_json, other_author,
@@ -249,7 +271,7 @@ fn upsert_event(tx: &Connection, e: &IssueEventRecord) -> Result<()> {
 }
 
 /// Applies the device's pending changes on a pulled row again.
-fn overlay_pending(tx: &Connection, change: &Change) -> Result<()> {
+fn overlay_pending(tx: &Connection, change: &Pulled) -> Result<()> {
     let id = change.row_id.to_string();
     match change.entity {
         Entity::Household | Entity::Resident | Entity::Enterprise => {

@@ -17,8 +17,9 @@ use super::model::{SyncOutcome, SyncState, CLOCK_WARN_MS};
 use super::relay::RelayClient;
 use super::{outbox, replica, Device};
 
-/// Operations sent in one push.
-const PUSH_BATCH: usize = 100;
+/// Operations sent in one push: the relay's most, so a day of offline work
+/// leaves in few round trips.
+const PUSH_BATCH: usize = gridline_schema::wire::MAX_OPS_PER_PUSH;
 /// Changes asked for in one pull page: the relay's largest, so a first
 /// download takes as few round trips as it can.
 const PULL_PAGE: u32 = gridline_schema::wire::MAX_PULL_LIMIT;
@@ -174,16 +175,31 @@ impl Device {
         Ok(())
     }
 
+    /// Pulls every page after the stored cursor. The next page is asked
+    /// for before the current one is written, so the relay reads it while
+    /// the phone writes: a first download overlaps network and disk.
     async fn pull_all(&self, client: &RelayClient, token: &str) -> Result<i64> {
+        let fetch = |since: i64| {
+            let (client, token) = (client.clone(), token.to_owned());
+            tokio::spawn(async move { client.pull(&token, since, PULL_PAGE).await })
+        };
+        let mut since: i64 = meta_get(&self.db.lock(), "pull_cursor")?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        let mut asked_at_ms = self.now_ms();
+        let mut next = Some(fetch(since));
         let mut pulled = 0;
         for _ in 0..MAX_ROUNDS {
-            let since: i64 = meta_get(&self.db.lock(), "pull_cursor")?
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0);
-            let asked_at_ms = self.now_ms();
-            let page = client.pull(token, since, PULL_PAGE).await?;
+            let Some(request) = next.take() else { break };
+            let page = request
+                .await
+                .map_err(|e| CoreError::Internal(format!("pull task: {e}")))??;
             // Half the round trip stands in for the relay's time to answer.
             let offset = page.server_time_ms - (asked_at_ms + self.now_ms()) / 2;
+            if page.has_more && !page.changes.is_empty() {
+                asked_at_ms = self.now_ms();
+                next = Some(fetch(page.cursor));
+            }
             self.db.write(|tx| {
                 meta_set(tx, "clock_offset_ms", &offset.to_string())?;
                 let (pending, _) = outbox::counts(tx)?;
@@ -191,14 +207,12 @@ impl Device {
                 meta_set(tx, "pull_cursor", &page.cursor.max(since).to_string())?;
                 Ok(())
             })?;
+            since = page.cursor.max(since);
             let registry = [Entity::Household, Entity::Resident, Entity::Enterprise];
             if page.changes.iter().any(|c| registry.contains(&c.entity)) {
                 self.forget_search_index();
             }
             pulled += page.changes.len() as i64;
-            if !page.has_more || page.changes.is_empty() {
-                break;
-            }
         }
         Ok(pulled)
     }

@@ -45,7 +45,11 @@ impl FromRequestParts<AppState> for DeviceSession {
             .and_then(bearer_token)
             .ok_or(ApiError::Unauthorized)?;
         let token_sha256 = sha256_hex(token.as_bytes());
-        state
+        if let Some(session) = state.cached_session(&token_sha256) {
+            return Ok(session);
+        }
+        let key = token_sha256.clone();
+        let session = state
             .db(move |conn| {
                 let session = conn
                     .query_row(
@@ -64,7 +68,9 @@ impl FromRequestParts<AppState> for DeviceSession {
                     .optional()?;
                 session.ok_or(ApiError::Unauthorized)
             })
-            .await
+            .await?;
+        state.cache_session(key, session.clone());
+        Ok(session)
     }
 }
 
@@ -158,6 +164,7 @@ pub async fn logout(
     State(state): State<AppState>,
     session: DeviceSession,
 ) -> Result<StatusCode, ApiError> {
+    let account = session.account.clone();
     state
         .db(move |conn| {
             conn.execute(
@@ -168,6 +175,7 @@ pub async fn logout(
             Ok(())
         })
         .await?;
+    state.forget_sessions_of(&account);
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -272,6 +280,7 @@ pub async fn password_change(
         .await?
         .ok_or_else(|| ApiError::invalid("wrong_password", "the current password is wrong"))?;
     let keep = session.token_sha256.clone();
+    let account = session.account.clone();
     state
         .db(move |conn| {
             let tx = conn.transaction()?;
@@ -288,6 +297,7 @@ pub async fn password_change(
             Ok(())
         })
         .await?;
+    state.forget_sessions_of(&account);
     tracing::info!("password changed");
     Ok(StatusCode::NO_CONTENT)
 }

@@ -39,6 +39,7 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post, MethodRouter};
 use axum::{Json, Router};
 use gridline_schema::wire::MAX_PHOTO_BYTES;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate, SizeAbove};
 use tower_http::compression::CompressionLayer;
 use tower_http::decompression::RequestDecompressionLayer;
 
@@ -49,6 +50,9 @@ pub use open311::media_url_for;
 pub use password_checks::{PasswordChecks, MAX_WAITING_CHECKS};
 pub use serve::{serve, serve_configured, serve_with, ServeOptions};
 pub use state::AppState;
+
+/// Answers smaller than this go uncompressed.
+const COMPRESS_ABOVE_BYTES: u16 = 4096;
 
 /// The largest JSON body, in bytes (after gzip decompression).
 pub const JSON_BODY_LIMIT: usize = 1024 * 1024;
@@ -115,7 +119,12 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .layer(RequestDecompressionLayer::new())
         .layer(axum::middleware::from_fn(context::request_context))
-        .layer(CompressionLayer::new())
+        // Small answers (a push's results) are not worth a compressor's
+        // set-up; pages of a pull and listings are.
+        .layer(
+            CompressionLayer::new()
+                .compress_when(DefaultPredicate::new().and(SizeAbove::new(COMPRESS_ABOVE_BYTES))),
+        )
         .with_state(state)
 }
 

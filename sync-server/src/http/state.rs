@@ -8,20 +8,30 @@
 //! indexed lookups, and a pool would only pay off under load it does not
 //! expect.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rusqlite::Connection;
 use tokio::sync::Mutex;
 
+use super::auth::DeviceSession;
 use super::error::ApiError;
 use super::password_checks::PasswordChecks;
 use crate::store;
+
+/// Signed-in devices by token hash, so a request does not queue for the
+/// database only to learn who sent it.
+type TokenCache = std::sync::Mutex<HashMap<String, DeviceSession>>;
+
+/// Tokens remembered at most; the cache starts over beyond this.
+const MAX_CACHED_TOKENS: usize = 20_000;
 
 /// Shared by every handler; cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
     conn: Arc<Mutex<Connection>>,
+    tokens: Arc<TokenCache>,
     photos_dir: Arc<PathBuf>,
     password_checks: Arc<PasswordChecks>,
     public_url: Option<Arc<str>>,
@@ -33,6 +43,7 @@ impl AppState {
         let conn = store::open(data_dir)?;
         Ok(AppState {
             conn: Arc::new(Mutex::new(conn)),
+            tokens: Arc::new(TokenCache::default()),
             photos_dir: Arc::new(store::photos_dir(data_dir)),
             password_checks: Arc::new(PasswordChecks::for_this_machine()),
             public_url: None,
@@ -50,6 +61,31 @@ impl AppState {
     /// The configured public URL, without a trailing `/`.
     pub fn public_url(&self) -> Option<&str> {
         self.public_url.as_deref()
+    }
+
+    /// The device a token belongs to, if it was seen and not revoked since.
+    pub fn cached_session(&self, token_sha256: &str) -> Option<DeviceSession> {
+        self.tokens
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(token_sha256)
+            .cloned()
+    }
+
+    pub fn cache_session(&self, token_sha256: String, session: DeviceSession) {
+        let mut tokens = self.tokens.lock().unwrap_or_else(|p| p.into_inner());
+        if tokens.len() >= MAX_CACHED_TOKENS {
+            tokens.clear();
+        }
+        tokens.insert(token_sha256, session);
+    }
+
+    /// Forgets every cached token of `account`: call after revoking any.
+    pub fn forget_sessions_of(&self, account: &str) {
+        self.tokens
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .retain(|_, s| s.account != account);
     }
 
     /// The gate every password check passes.

@@ -4,11 +4,13 @@
 //! from the token, never from the request, so one grid's leader cannot read
 //! another grid's rows.
 
+use std::fmt::Write;
+
 use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
-use gridline_schema::wire::{
-    Change, Entity, PullResponse, PushRequest, PushResponse, MAX_OPS_PER_PUSH, MAX_PULL_LIMIT,
-};
+use gridline_schema::wire::{Entity, PushRequest, PushResponse, MAX_OPS_PER_PUSH, MAX_PULL_LIMIT};
 use rusqlite::params;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -36,8 +38,9 @@ pub async fn push(
             max: MAX_OPS_PER_PUSH,
         });
     }
+    let prepared = push::prepare(&session, &req.ops);
     let results = state
-        .db(move |conn| push::apply_batch(conn, &session, &req.ops))
+        .db(move |conn| push::apply_batch(conn, &session, &req.ops, prepared))
         .await?;
     Ok(Json(PushResponse {
         results,
@@ -54,11 +57,15 @@ pub struct PullParams {
 }
 
 /// `GET /api/v1/pull?since=N&limit=M`: the grid's changes after sequence N.
+///
+/// The body is a [`PullResponse`](gridline_schema::wire::PullResponse). Each row's data is stored as the JSON
+/// text a pull sends, so the page is written out around those texts rather
+/// than parsed and serialized again: a first download is mostly this.
 pub async fn pull(
     State(state): State<AppState>,
     session: DeviceSession,
     ApiQuery(params): ApiQuery<PullParams>,
-) -> Result<Json<PullResponse>, ApiError> {
+) -> Result<Response, ApiError> {
     if params.since < 0 {
         return Err(ApiError::BadRequest(
             "since must not be negative".to_owned(),
@@ -70,55 +77,62 @@ pub async fn pull(
         None => DEFAULT_PULL_LIMIT,
     };
     let since = params.since;
-    let (changes, has_more) = state
+    let body = state
         .db(move |conn| {
             let mut stmt = conn.prepare_cached(
                 "SELECT seq, entity, row_id, data_json FROM change_log
                   WHERE grid_code = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
             )?;
             // One more than the page, to learn whether more wait.
-            let rows = stmt
-                .query_map(params![session.grid_code, since, limit + 1], |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, Option<String>>(3)?,
-                    ))
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            let has_more = rows.len() > limit as usize;
-            let changes = rows
-                .into_iter()
-                .take(limit as usize)
-                .map(|(seq, entity, row_id, data_json)| change(seq, &entity, &row_id, data_json))
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok((changes, has_more))
+            let mut rows = stmt.query(params![session.grid_code, since, limit + 1])?;
+            let mut body = String::with_capacity(64 * 1024);
+            body.push_str("{\"changes\":[");
+            let (mut count, mut cursor, mut has_more) = (0u32, since, false);
+            while let Some(r) = rows.next()? {
+                if count == limit {
+                    has_more = true;
+                    break;
+                }
+                let seq: i64 = r.get(0)?;
+                let entity: String = r.get(1)?;
+                let row_id: String = r.get(2)?;
+                let data: Option<String> = r.get(3)?;
+                write_change(&mut body, count > 0, seq, &entity, &row_id, data.as_deref())?;
+                count += 1;
+                cursor = seq;
+            }
+            let now = store::now_ms();
+            let _ = write!(
+                body,
+                "],\"cursor\":{cursor},\"has_more\":{has_more},\"server_time_ms\":{now}}}"
+            );
+            Ok(body)
         })
         .await?;
-    let cursor = changes.last().map_or(since, |c| c.seq);
-    Ok(Json(PullResponse {
-        changes,
-        cursor,
-        has_more,
-        server_time_ms: store::now_ms(),
-    }))
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
-fn change(
+/// Appends one change; its entity and id are checked, so nothing but what
+/// the relay wrote reaches the page.
+fn write_change(
+    body: &mut String,
+    comma: bool,
     seq: i64,
     entity: &str,
     row_id: &str,
-    data_json: Option<String>,
-) -> Result<Change, ApiError> {
+    data: Option<&str>,
+) -> Result<(), ApiError> {
     let bad = |what: &str| ApiError::internal(anyhow::anyhow!("change {seq} has {what}"));
-    Ok(Change {
-        seq,
-        entity: Entity::from_code(entity).ok_or_else(|| bad("an unknown entity"))?,
-        row_id: Uuid::parse_str(row_id).map_err(|_| bad("a malformed row id"))?,
-        data: data_json
-            .map(|json| serde_json::from_str(&json))
-            .transpose()
-            .map_err(|_| bad("unreadable data"))?,
-    })
+    let entity = Entity::from_code(entity).ok_or_else(|| bad("an unknown entity"))?;
+    let row_id = Uuid::parse_str(row_id).map_err(|_| bad("a malformed row id"))?;
+    if comma {
+        body.push(',');
+    }
+    let _ = write!(
+        body,
+        "{{\"seq\":{seq},\"entity\":\"{}\",\"row_id\":\"{row_id}\",\"data\":{}}}",
+        entity.code(),
+        data.unwrap_or("null")
+    );
+    Ok(())
 }

@@ -71,26 +71,57 @@ impl From<Refusal> for Decision {
     }
 }
 
+/// What can be worked out about an operation without the database: its
+/// content hash, when it arrived, and for a report the checked issue.
+pub struct Prepared {
+    content_sha256: String,
+    received_at_ms: i64,
+    report: Option<report::Prepared>,
+}
+
+/// Prepares the operations of a push; CPU work only, done before the push
+/// queues for the database so that the one writer spends its time writing.
+pub fn prepare(session: &DeviceSession, ops: &[Operation]) -> Vec<Prepared> {
+    let received_at_ms = store::now_ms();
+    ops.iter()
+        .map(|op| Prepared {
+            content_sha256: content_sha256(op),
+            received_at_ms,
+            report: ((op.entity, op.action) == (Entity::Issue, Action::Create))
+                .then(|| report::prepare(op, session, received_at_ms)),
+        })
+        .collect()
+}
+
 /// Applies the operations of one push for the device behind `session`, in
 /// order, and says what became of each.
 pub fn apply_batch(
     conn: &mut Connection,
     session: &DeviceSession,
     ops: &[Operation],
+    prepared: Vec<Prepared>,
 ) -> Result<Vec<OpResult>, ApiError> {
     let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let mut results = Vec::with_capacity(ops.len());
-    for op in ops {
+    for (op, prepared) in ops.iter().zip(prepared) {
         let sp = tx.savepoint()?;
-        let (result, keep) = apply_one(&sp, session, op)?;
+        let (result, keep) = apply_one(&sp, session, op, prepared)?;
         if keep {
             sp.commit()?;
         }
         results.push(result);
     }
     tx.commit()?;
-    for r in &results {
-        tracing::info!(op_id = %r.op_id, outcome = outcome_code(r.outcome), code = r.code.as_deref().unwrap_or_default(), "operation answered");
+    let applied = results
+        .iter()
+        .filter(|r| matches!(r.outcome, Outcome::Applied | Outcome::Merged))
+        .count();
+    tracing::info!(ops = results.len(), applied, "push applied");
+    for r in results
+        .iter()
+        .filter(|r| matches!(r.outcome, Outcome::Rejected | Outcome::Retry))
+    {
+        tracing::info!(op_id = %r.op_id, outcome = outcome_code(r.outcome), code = r.code.as_deref().unwrap_or_default(), "operation not applied");
     }
     Ok(results)
 }
@@ -100,20 +131,24 @@ fn apply_one(
     conn: &Connection,
     session: &DeviceSession,
     op: &Operation,
+    prepared: Prepared,
 ) -> Result<(OpResult, bool), ApiError> {
-    let content_sha256 = content_sha256(op);
+    let Prepared {
+        content_sha256,
+        received_at_ms,
+        report,
+    } = prepared;
     if let Some(previous) = previous_answer(conn, session, op, &content_sha256)? {
         return Ok((previous, false));
     }
 
-    let received_at_ms = store::now_ms();
-    let decision = match (op.entity, op.action) {
-        (Entity::Issue, Action::Create) => report::file(conn, session, op, received_at_ms)?,
-        (Entity::IssueEvent, Action::Create) => {
+    let decision = match (op.entity, op.action, report) {
+        (Entity::Issue, Action::Create, Some(report)) => report::file(conn, session, report)?,
+        (Entity::IssueEvent, Action::Create, _) => {
             timeline::from_device(conn, session, op, received_at_ms)?
         }
-        (Entity::Visit, Action::Create) => visit::record(conn, session, op, received_at_ms)?,
-        (Entity::Household | Entity::Resident | Entity::Enterprise, _) => {
+        (Entity::Visit, Action::Create, _) => visit::record(conn, session, op, received_at_ms)?,
+        (Entity::Household | Entity::Resident | Entity::Enterprise, _, _) => {
             registry::apply(conn, session, op, received_at_ms)?
         }
         _ => Refusal::rejected(
@@ -175,8 +210,19 @@ fn apply_one(
 /// The SHA-256 of what an operation does (entity, row, action, fields), so
 /// a replay can be told from a different operation reusing its id.
 fn content_sha256(op: &Operation) -> String {
-    let content = serde_json::json!([op.entity, op.row_id, op.action, op.fields]);
-    sha256_hex(content.to_string().as_bytes())
+    // The compact JSON array [entity, row_id, action, fields], written out
+    // rather than built as a value, which would copy the fields.
+    fn compact<T: serde::Serialize>(value: &T) -> String {
+        serde_json::to_string(value).unwrap_or_default()
+    }
+    let content = format!(
+        "[{},{},{},{}]",
+        compact(&op.entity),
+        compact(&op.row_id),
+        compact(&op.action),
+        op.fields
+    );
+    sha256_hex(content.as_bytes())
 }
 
 /// The stored answer for an operation seen before, as a replay receives it.

@@ -5,6 +5,7 @@ use gridline_schema::geo;
 use gridline_schema::wire::{IssueRecord, NewReport, Operation};
 use gridline_schema::{IssueSource, IssueStatus};
 use rusqlite::Connection;
+use serde::Deserialize;
 
 use super::{missing_photos, photo_names, Decision, Refusal};
 use crate::http::auth::DeviceSession;
@@ -14,15 +15,27 @@ use crate::http::issues;
 /// The longest description a report may carry, in characters.
 pub const MAX_DESCRIPTION_CHARS: usize = 2000;
 
-/// Files the report `op` carries, or says why not.
+/// A report checked and written out before the database is taken: the
+/// issue and its wire JSON, or why it is refused.
+pub type Prepared = Result<(IssueRecord, String), Refusal>;
+
+/// Checks the report `op` carries and writes its issue's JSON; needs no
+/// database, so a push does this before queueing for it.
+pub fn prepare(op: &Operation, session: &DeviceSession, received_at_ms: i64) -> Prepared {
+    let issue = report_to_issue(op, session, received_at_ms)?;
+    let json = serde_json::to_string(&issue)
+        .map_err(|e| Refusal::rejected("invalid_fields", e.to_string()))?;
+    Ok((issue, json))
+}
+
+/// Files a prepared report, or says why not.
 pub fn file(
     conn: &Connection,
     session: &DeviceSession,
-    op: &Operation,
-    received_at_ms: i64,
+    prepared: Prepared,
 ) -> Result<Decision, ApiError> {
-    let issue = match report_to_issue(op, session, received_at_ms) {
-        Ok(issue) => issue,
+    let (issue, json) = match prepared {
+        Ok(prepared) => prepared,
         Err(refusal) => return Ok(refusal.into()),
     };
     if issues::exists(conn, issue.id)? {
@@ -46,7 +59,7 @@ pub fn file(
     if let Some(retry) = missing_photos(conn, &issue.photos)? {
         return Ok(retry.into());
     }
-    issues::insert(conn, &issue, None).map_err(ApiError::internal)?;
+    issues::insert_written(conn, &issue, &json, None).map_err(ApiError::internal)?;
     Ok(Decision::Applied)
 }
 
@@ -57,7 +70,7 @@ fn report_to_issue(
     session: &DeviceSession,
     received_at_ms: i64,
 ) -> Result<IssueRecord, Refusal> {
-    let report: NewReport = serde_json::from_value(op.fields.clone())
+    let report = NewReport::deserialize(&op.fields)
         .map_err(|e| Refusal::rejected("invalid_fields", format!("not a report: {e}")))?;
 
     let description = report.description.trim();
