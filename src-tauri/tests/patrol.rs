@@ -190,3 +190,47 @@ async fn settings_are_checked_and_kept_and_the_password_changes_at_the_relay() {
     assert!(with_new.is_ok());
     assert!(info.database_bytes > 0 && info.pending == 0);
 }
+
+#[tokio::test]
+async fn a_token_revoked_while_work_is_queued_loses_nothing_and_the_work_leaves_after_login() {
+    let dir = tempfile::tempdir().unwrap();
+    let (creds, relay, phone) = signed_in(dir.path()).await;
+    let leader = &creds.leaders[0];
+    let p = leader.point;
+    let report = NewReportInput {
+        domain: Domain::PublicService,
+        subcategory: None,
+        subject: None,
+        focus_tag: None,
+        description: "路灯不亮".into(),
+        position: Some(fix(p.lat, p.lon, 6.0)),
+        photos: vec![],
+    };
+    phone.create_report(report).unwrap();
+    // The leader changes the password on another phone: this one's token is revoked.
+    let other = Device::open(&dir.path().join("other")).unwrap();
+    other
+        .login(&relay.url(), &leader.account, &leader.password)
+        .await
+        .unwrap();
+    other
+        .change_password(&leader.password, "换个新密码-2026")
+        .await
+        .unwrap();
+
+    let refused = phone.sync_now().await.unwrap_err();
+    let queued = phone.sync_state().unwrap().pending;
+    phone
+        .login(&relay.url(), &leader.account, "换个新密码-2026")
+        .await
+        .unwrap();
+
+    assert_eq!(refused.code(), "session_expired");
+    assert_eq!(queued, 1, "the report stays queued");
+    assert_eq!(
+        phone.sync_state().unwrap().pending,
+        0,
+        "and leaves after logging in again"
+    );
+    assert!(phone.my_reports().unwrap()[0].received_at_ms.is_some());
+}
