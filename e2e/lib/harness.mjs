@@ -210,3 +210,53 @@ export async function screenshot(d, name) {
   mkdirSync(ARTIFACTS, { recursive: true })
   writeFileSync(join(ARTIFACTS, `${name}.png`), await d.takeScreenshot(), 'base64')
 }
+
+// ----- additions for the task and registry tests ---------------------------
+
+export const SCREENSHOTS = join(ARTIFACTS, 'screenshots')
+
+/** Resizes the app window so the web view is `width` × `height` CSS pixels. */
+export async function setViewport(d, width, height) {
+  await d.manage().window().setRect({ width, height })
+  // Window decorations (if any) take their share: grow the window by the difference.
+  const inner = await d.executeScript('return [window.innerWidth, window.innerHeight]')
+  if (inner[0] !== width || inner[1] !== height) {
+    const rect = await d.manage().window().getRect()
+    await d.manage().window().setRect({
+      width: rect.width + (width - inner[0]),
+      height: rect.height + (height - inner[1]),
+    })
+  }
+  return d.executeScript('return [window.innerWidth, window.innerHeight]')
+}
+
+/** A screenshot into artifacts/e2e/screenshots/, named with the viewport it was taken at. */
+export async function shot(d, name) {
+  mkdirSync(SCREENSHOTS, { recursive: true })
+  const [w, h] = await d.executeScript('return [window.innerWidth, window.innerHeight]')
+  writeFileSync(join(SCREENSHOTS, `${name}-${w}x${h}.png`), await d.takeScreenshot(), 'base64')
+}
+
+/** A string as an SQL literal. */
+export const sqlText = (value) => `'${String(value).replaceAll("'", "''")}'`
+
+/** Rows of a read-only query on the relay's database (sqlite3 CLI, JSON output). */
+export function relaySql(relay, sql) {
+  const run = spawnSync('sqlite3', ['-readonly', '-json', join(relay.data, 'relay.db'), sql], {
+    encoding: 'utf8',
+  })
+  if (run.status !== 0) throw new Error(`sqlite3 failed: ${run.stderr}`)
+  return run.stdout.trim() === '' ? [] : JSON.parse(run.stdout)
+}
+
+/** The first element matching a CSS selector, once it is there. */
+export async function findCss(d, selector, ms = 15000) {
+  return d.wait(until.elementLocated(By.css(selector)), ms, `${selector} never appeared`)
+}
+
+/** Clicks an element (scrolled to the middle of the view first). */
+export async function tap(d, el) {
+  await d.executeScript('arguments[0].scrollIntoView({block: "center"})', el)
+  await d.wait(until.elementIsVisible(el), 10000)
+  await el.click()
+}

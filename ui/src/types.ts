@@ -177,6 +177,10 @@ export interface NewReport {
   position: Position | null
   /** sha256 of photos already imported with importPhoto. */
   photos: string[]
+  /** A sub-category code of `domain` (see SUBCATEGORIES). */
+  subcategory?: string | null
+  /** The household, resident or enterprise the report is about. */
+  subject?: SubjectRef | null
 }
 
 export interface PhotoRef {
@@ -388,4 +392,162 @@ export interface TimelineItem {
   atMs: number
   receivedAtMs: number | null
   pending: boolean
+}
+
+// ----- Reports: sub-categories, subjects, possible duplicates -----------------
+
+/** The sub-categories of each domain, in the order the district files them. */
+export const SUBCATEGORIES = {
+  illegal_production: [
+    'unlicensed_workshop',
+    'illegal_processing',
+    'hazardous_storage',
+    'scattered_polluting',
+  ],
+  illegal_business: ['unlicensed_shop', 'street_vending', 'illegal_transport', 'counterfeit_goods'],
+  illegal_construction: [
+    'illegal_structure',
+    'unauthorized_extension',
+    'illegal_renovation',
+    'green_space_encroachment',
+  ],
+  work_safety: ['fire_hazard', 'gas_safety', 'ebike_charging', 'construction_safety'],
+  petition_stability: ['dispute', 'collective_risk', 'petition', 'key_person'],
+  public_service: ['municipal_damage', 'sanitation', 'traffic', 'utilities'],
+  grassroots_organization: [
+    'party_building',
+    'social_organization',
+    'volunteer',
+    'self_governance',
+  ],
+} as const satisfies Record<DomainCode, readonly string[]>
+export type SubcategoryCode = (typeof SUBCATEGORIES)[DomainCode][number]
+
+/** A registry row a report or a visit is about. */
+export interface SubjectRef {
+  entity: Entity
+  id: string
+}
+
+/** An open issue of the same domain near a report being written: maybe the same problem. */
+export interface NearbyIssue {
+  id: string
+  description: string
+  status: IssueStatus
+  reportedAtMs: number
+  distanceM: number
+}
+
+// ----- Patrol (走访排查) and points ------------------------------------------------
+
+export interface PatrolItem {
+  id: string
+  startedAtMs: number
+  /** Null while the patrol runs. */
+  endedAtMs: number | null
+  distanceM: number
+  /** Fixes kept in the track. */
+  points: number
+  visits: number
+}
+
+/** What can be visited on patrol. */
+export type VisitEntity = 'household' | 'enterprise'
+
+export interface VisitInput {
+  entity: VisitEntity
+  id: string
+  note: string
+  /** sha256 of a photo imported with importPhoto. */
+  photo?: string | null
+  position?: Position | null
+}
+
+/** One day of work (China time) on this phone. */
+export interface DaySummary {
+  dayStartMs: number
+  patrols: number
+  patrolMs: number
+  distanceM: number
+  visits: number
+  reports: number
+  steps: number
+}
+
+export const POINT_REASONS = ['visit', 'report_verified', 'handled_on_time'] as const
+export type PointReason = (typeof POINT_REASONS)[number]
+
+export interface PointEntry {
+  /** One of POINT_REASONS, or a newer reason this build does not know. */
+  reason: string
+  refId: string
+  points: number
+  atMs: number
+}
+
+export interface PointsSummary {
+  total: number
+  /** Newest first. */
+  entries: PointEntry[]
+}
+
+// ----- Notices ------------------------------------------------------------------
+
+export const NOTICE_KINDS = ['new_task', 'deadline_soon', 'returned'] as const
+export type NoticeKind = (typeof NOTICE_KINDS)[number]
+
+export interface Notice {
+  kind: NoticeKind
+  issueId: string
+  description: string
+  deadlineAtMs: number | null
+  /** Not seen on the tasks screen yet. */
+  unread: boolean
+}
+
+// ----- Settings, account, map ---------------------------------------------------
+
+/** Which coordinates the configured map tiles are drawn in. */
+export type TileCrs = 'wgs84' | 'gcj02'
+
+export interface Settings {
+  /** An http(s) URL with {z}, {x} and {y}; null draws the map on a plain background. */
+  tileUrl: string | null
+  tileCrs: TileCrs
+  /** How close to an issue a handling photo must be, 10 to 1000 m. */
+  handleRadiusM: number
+}
+
+export interface AppInfo {
+  version: string
+  databaseBytes: number
+  photoBytes: number
+  pending: number
+  /** How many times a full ID or phone number was shown on this phone. */
+  reveals: number
+}
+
+/** `[lat, lon]` in decimal degrees. */
+export type LatLonPair = [number, number]
+
+export interface MapIssue {
+  id: string
+  domain: DomainCode
+  status: IssueStatus
+  lat: number
+  lon: number
+}
+
+export interface MapEnterprise {
+  id: string
+  name: string
+  lat: number
+  lon: number
+}
+
+export interface MapData {
+  /** Polygons, each a ring of `[lon, lat]` (GeoJSON order, unlike LatLonPair). */
+  boundary: [number, number][][]
+  issues: MapIssue[]
+  enterprises: MapEnterprise[]
 }

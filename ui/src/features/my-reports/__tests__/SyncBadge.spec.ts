@@ -28,7 +28,7 @@ describe('SyncBadge', () => {
 
     expect(wrapper.attributes('data-sync')).toBe('synced')
     expect(wrapper.text()).toContain('已同步')
-    expect(wrapper.text()).toContain('服务器已接收 3月5日 09:07')
+    expect(wrapper.find('[data-test="my-report-received"]').text()).toBe('中继已接收 3月5日 09:07')
   })
 
   it('should show 被拒绝 with the localized reason, not the English message', async () => {
@@ -91,5 +91,57 @@ describe('ReportCard', () => {
     expect(item.text()).toContain('公共服务')
     expect(item.text()).toContain('已受理')
     expect(item.find('img').attributes('src')).toBe('photo://a')
+  })
+})
+
+describe('ReportCard receipts', () => {
+  const acceptedAt = new Date(new Date().getFullYear(), 2, 5, 10, 42).getTime()
+  const synced = (acceptedAtMs: number | null): ReportItem => ({
+    id: 'r-43',
+    domain: 'work_safety',
+    focusTag: null,
+    description: '消防通道堆放杂物',
+    status: acceptedAtMs === null ? 'reported' : 'dispatched',
+    reportedAtMs: receivedAt,
+    receivedAtMs: receivedAt,
+    acceptedAtMs,
+    sync: 'synced',
+    syncError: null,
+    position: null,
+    photos: [],
+  })
+
+  it('should show both receipts: the relay received it at T and the district accepted it at T', async () => {
+    const { wrapper } = await mountInApp(ReportCard, { props: { report: synced(acceptedAt) } })
+
+    expect(wrapper.find('[data-test="my-report-received"]').text()).toBe('中继已接收 3月5日 09:07')
+    expect(wrapper.find('[data-test="my-report-accepted"]').text()).toBe(
+      '区平台已受理 3月5日 10:42',
+    )
+  })
+
+  it('should say it waits for the district once the relay has it', async () => {
+    const { wrapper } = await mountInApp(ReportCard, { props: { report: synced(null) } })
+
+    expect(wrapper.find('[data-test="my-report-accepted"]').text()).toBe('等待区平台受理')
+  })
+
+  it('should show no district receipt while the report is still on the phone', async () => {
+    const report = { ...synced(null), sync: 'pending' as const, receivedAtMs: null }
+
+    const { wrapper } = await mountInApp(ReportCard, { props: { report } })
+
+    expect(wrapper.find('[data-test="my-report-received"]').exists()).toBe(false)
+    expect(wrapper.find('[data-test="my-report-accepted"]').exists()).toBe(false)
+  })
+
+  it('should name both receipts in English', async () => {
+    const { wrapper } = await mountInApp(ReportCard, {
+      props: { report: synced(acceptedAt) },
+      locale: 'en',
+    })
+
+    expect(wrapper.text()).toContain('Relay received Mar 5, 09:07')
+    expect(wrapper.text()).toContain('District accepted Mar 5, 10:42')
   })
 })

@@ -47,6 +47,7 @@ async function choose(wrapper: VueWrapper, files: File[]): Promise<void> {
 describe('ReportView', () => {
   beforeEach(() => {
     vi.mocked(api.createReport).mockResolvedValue(created)
+    vi.mocked(api.nearbyOpenIssues).mockResolvedValue([])
     vi.mocked(api.syncState).mockResolvedValue({
       pending: 1,
       rejected: 0,
@@ -144,6 +145,8 @@ describe('ReportView', () => {
     expect(report).toEqual({
       domain: 'illegal_construction',
       focusTag: 'urban_management',
+      subcategory: null,
+      subject: null,
       description: '院内加盖彩钢房',
       position: { lat: 34.86, lon: 113.6, accuracyM: null, source: 'manual' },
       photos: [],

@@ -79,3 +79,47 @@ describe('TaskCard deadline', () => {
     expect(item.text()).toContain('已派遣')
   })
 })
+
+describe('TaskCard marks', () => {
+  it('should mark an overdue task that waits on the grid', async () => {
+    const { wrapper } = await mountInApp(TaskCard, {
+      props: { task: task(now - 2 * HOUR), now },
+    })
+
+    const item = wrapper.find('[data-test="task-item"]')
+    expect(item.attributes('data-overdue')).toBe('true')
+    expect(wrapper.find('[data-test="task-overdue"]').text()).toBe('已超期')
+    expect(item.classes()).toContain('task-card--overdue')
+  })
+
+  it('should not call a handled task overdue, and show only its deadline date', async () => {
+    const handled = { ...task(now - 2 * HOUR), status: 'handled' as const }
+
+    const { wrapper } = await mountInApp(TaskCard, { props: { task: handled, now } })
+
+    expect(wrapper.find('[data-test="task-overdue"]').exists()).toBe(false)
+    const deadline = wrapper.find('[data-test="task-deadline"]')
+    expect(deadline.text()).toBe('期限 12月4日 14:00')
+    expect(deadline.attributes('data-tone')).toBe('none')
+  })
+
+  it('should make a supervised task stand out with its own mark and colour', async () => {
+    const supervised = { ...task(now + 30 * HOUR), status: 'supervised' as const }
+
+    const { wrapper } = await mountInApp(TaskCard, { props: { task: supervised, now } })
+
+    const item = wrapper.find('[data-test="task-item"]')
+    expect(item.attributes('data-supervised')).toBe('true')
+    expect(item.classes()).toContain('task-card--supervised')
+    expect(item.text()).toContain('督办')
+    expect(item.text()).toContain('督办中')
+  })
+
+  it('should ask to open the task when tapped', async () => {
+    const { wrapper } = await mountInApp(TaskCard, { props: { task: task(null), now } })
+
+    await wrapper.find('[data-test="task-item"]').trigger('click')
+
+    expect(wrapper.emitted('open')?.[0]?.[0]).toMatchObject({ id: 't-1' })
+  })
+})
