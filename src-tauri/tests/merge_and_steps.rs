@@ -328,3 +328,53 @@ async fn a_step_the_platform_overtook_is_kept_shown_with_its_reason_and_the_plat
         "a kept step is not left pending"
     );
 }
+
+#[tokio::test]
+async fn a_conflict_over_a_phone_number_shows_it_masked_and_settles_with_the_full_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let (creds, relay) = setup(dir.path()).await;
+    let (a, b) = (
+        phone(dir.path(), "a", &relay, &creds).await,
+        phone(dir.path(), "b", &relay, &creds).await,
+    );
+    let id: String = local(
+        &dir.path().join("a"),
+        "SELECT id FROM residents ORDER BY id LIMIT 1",
+    );
+    let id = Uuid::parse_str(&id).unwrap();
+
+    a.edit_row(
+        Entity::Resident,
+        id,
+        fields(json!({"phone": "13800138000"})),
+        vec![],
+    )
+    .unwrap();
+    b.edit_row(
+        Entity::Resident,
+        id,
+        fields(json!({"phone": "13912345678"})),
+        vec![],
+    )
+    .unwrap();
+    for phone in [&a, &b, &a] {
+        phone.sync_now().await.unwrap();
+    }
+    let shown = a.open_conflicts().unwrap();
+    a.resolve_conflict(Uuid::parse_str(&shown[0].id).unwrap(), true)
+        .unwrap();
+    a.sync_now().await.unwrap();
+    let stored: String = local(
+        &dir.path().join("a"),
+        &format!("SELECT phone FROM residents WHERE id = '{id}'"),
+    );
+
+    assert_eq!(
+        (shown[0].kept.as_str(), shown[0].other.as_str()),
+        (Some("139****5678"), Some("138****8000"))
+    );
+    assert_eq!(
+        stored, "13800138000",
+        "the full number of the chosen side is written"
+    );
+}

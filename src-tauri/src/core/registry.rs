@@ -300,8 +300,24 @@ impl Device {
         Ok(())
     }
 
-    /// Fields changed on two devices that nobody has settled yet.
+    /// Fields changed on two devices that nobody has settled yet. ID and
+    /// phone numbers in them are masked, as in every list.
     pub fn open_conflicts(&self) -> Result<Vec<ConflictItem>> {
+        let mut items = self.stored_conflicts()?;
+        for item in &mut items {
+            if matches!(item.field.as_str(), "citizen_id" | "phone") {
+                for value in [&mut item.kept, &mut item.other] {
+                    if let Some(text) = value.as_str() {
+                        *value = Value::from(super::roster::masked_number(&item.field, text));
+                    }
+                }
+            }
+        }
+        Ok(items)
+    }
+
+    /// The open conflicts with their values as stored.
+    fn stored_conflicts(&self) -> Result<Vec<ConflictItem>> {
         let conn = self.db.lock();
         let mut stmt = conn.prepare(
             "SELECT id, entity, row_id, field, kept_json, kept_author, other_json, other_author,
@@ -346,7 +362,7 @@ impl Device {
     /// the kept value stands. Either way the relay records it settled.
     pub fn resolve_conflict(&self, conflict_id: Uuid, keep_other: bool) -> Result<()> {
         let conflict = self
-            .open_conflicts()?
+            .stored_conflicts()?
             .into_iter()
             .find(|c| c.id == conflict_id.to_string())
             .ok_or(CoreError::RowMissing)?;

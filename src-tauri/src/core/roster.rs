@@ -98,6 +98,15 @@ fn masked_phone(raw: &str) -> String {
     parse_mobile(raw).map_or_else(|_| mask_middle(raw, 3, 4), |m| m.masked())
 }
 
+/// An ID number (`citizen_id`) or phone as lists show it.
+pub fn masked_number(field: &str, raw: &str) -> String {
+    if field == "citizen_id" {
+        masked_id(raw)
+    } else {
+        masked_phone(raw)
+    }
+}
+
 /// Keeps `head` and `tail` characters and stars the rest.
 fn mask_middle(raw: &str, head: usize, tail: usize) -> String {
     let chars: Vec<char> = raw.chars().collect();
