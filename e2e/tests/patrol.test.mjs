@@ -157,7 +157,6 @@ test('a sync delivers the visit to the relay, and the next one brings its point'
 
 test(
   'a visit with a photo reaches the relay with its photo',
-  { todo: 'core: sync uploads no photo of a visit (photos_of ignores Entity::Visit)' },
   async () => {
     await openMore(d, 'patrol')
     await click(d, 'patrol-record-visit')

@@ -14,7 +14,9 @@ mod registry;
 mod timeline;
 
 pub use patrol::{NewVisit, PointRecord, Subject, VisitRecord};
-pub use registry::{editable, ConflictRecord, RegistryDelete, RegistryEdit, EDITABLE};
+pub use registry::{
+    column, editable, required, sql_value, ConflictRecord, RegistryDelete, RegistryEdit, EDITABLE,
+};
 pub use timeline::{IssueEventRecord, NewIssueEvent};
 
 /// The largest photo the relay accepts, in bytes.

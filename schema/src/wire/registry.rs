@@ -85,3 +85,51 @@ pub fn editable(entity: Entity) -> &'static [&'static str] {
         .find(|(e, _)| *e == entity)
         .map_or(&[], |(_, f)| f)
 }
+
+/// The fields a new row of `entity` must carry; the rest of [`editable`]
+/// may be left out.
+pub fn required(entity: Entity) -> &'static [&'static str] {
+    match entity {
+        Entity::Household => &["address", "head_name", "members"],
+        Entity::Resident => &[
+            "household_id",
+            "name",
+            "gender",
+            "birth_date",
+            "citizen_id",
+            "relation",
+        ],
+        Entity::Enterprise => &[
+            "name",
+            "credit_code",
+            "legal_representative",
+            "address",
+            "industry",
+        ],
+        _ => &[],
+    }
+}
+
+/// The column a field is stored in, on the device and at the relay: lists
+/// are stored as JSON text.
+pub fn column(field: &str) -> &str {
+    match field {
+        "care_tags" => "care_tags_json",
+        other => other,
+    }
+}
+
+/// A checked field value as SQLite stores it.
+pub fn sql_value(value: &serde_json::Value) -> rusqlite::types::Value {
+    use rusqlite::types::Value as Sql;
+    use serde_json::Value;
+    match value {
+        Value::Null => Sql::Null,
+        Value::Bool(b) => Sql::Integer(i64::from(*b)),
+        Value::Number(n) => n
+            .as_i64()
+            .map_or_else(|| Sql::Real(n.as_f64().unwrap_or(0.0)), Sql::Integer),
+        Value::String(s) => Sql::Text(s.clone()),
+        other => Sql::Text(other.to_string()),
+    }
+}

@@ -9,7 +9,9 @@
 //! is what the relay's per-field merge needs.
 
 use gridline_schema::validate::fields::{self, FieldError};
-use gridline_schema::wire::{editable, Action, Entity, RegistryDelete, RegistryEdit};
+use gridline_schema::wire::{
+    column, editable, required, sql_value, Action, Entity, RegistryDelete, RegistryEdit,
+};
 use rusqlite::types::Value as Sql;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -31,26 +33,6 @@ pub(crate) fn table(entity: Entity) -> Result<&'static str> {
             "{} is not a registry entity",
             entity.code()
         ))),
-    }
-}
-
-/// The column a field lives in: lists are stored as JSON text.
-fn column(field: &str) -> &str {
-    match field {
-        "care_tags" => "care_tags_json",
-        other => other,
-    }
-}
-
-fn sql(value: &Value) -> Sql {
-    match value {
-        Value::Null => Sql::Null,
-        Value::Bool(b) => Sql::Integer(i64::from(*b)),
-        Value::Number(n) => n
-            .as_i64()
-            .map_or_else(|| Sql::Real(n.as_f64().unwrap_or(0.0)), Sql::Integer),
-        Value::String(s) => Sql::Text(s.clone()),
-        other => Sql::Text(other.to_string()),
     }
 }
 
@@ -76,7 +58,7 @@ pub(crate) fn write_fields(
         sets.join(", ")
     );
     let mut args = vec![Sql::Text(id.to_owned())];
-    args.extend(values.values().map(sql));
+    args.extend(values.values().map(sql_value));
     tx.execute(&sql_text, params_from_iter(args))?;
     Ok(())
 }
@@ -88,28 +70,6 @@ fn checked(entity: Entity, given: &Map<String, Value>) -> Result<Map<String, Val
         .map(|(name, value)| Ok((name.clone(), fields::field(entity, name, value)?)))
         .collect::<std::result::Result<_, FieldError>>()
         .map_err(CoreError::Field)
-}
-
-/// Fields a new row must have.
-fn required(entity: Entity) -> &'static [&'static str] {
-    match entity {
-        Entity::Household => &["address", "head_name", "members"],
-        Entity::Resident => &[
-            "household_id",
-            "name",
-            "gender",
-            "birth_date",
-            "citizen_id",
-            "relation",
-        ],
-        _ => &[
-            "name",
-            "credit_code",
-            "legal_representative",
-            "address",
-            "industry",
-        ],
-    }
 }
 
 /// A field two devices changed, as the leader sees it to settle it.
@@ -197,7 +157,7 @@ impl Device {
                     .join(", ")
             );
             let mut args = vec![Sql::Text(id.to_string())];
-            args.extend(values.values().map(sql));
+            args.extend(values.values().map(sql_value));
             tx.execute(&sql_text, params_from_iter(args))?;
             let author = Author {
                 account: &session.account,

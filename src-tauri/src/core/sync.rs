@@ -8,7 +8,9 @@
 
 use std::sync::atomic::Ordering;
 
-use gridline_schema::wire::{Entity, NewIssueEvent, NewReport, Operation, Outcome, PushRequest};
+use gridline_schema::wire::{
+    Entity, NewIssueEvent, NewReport, NewVisit, Operation, Outcome, PushRequest,
+};
 use rusqlite::{params, Connection};
 
 use super::db::{meta_delete, meta_get, meta_set};
@@ -233,6 +235,8 @@ fn photos_of(op: &Operation) -> Vec<String> {
         Entity::IssueEvent => {
             serde_json::from_value::<NewIssueEvent>(op.fields.clone()).map(|e| e.photos)
         }
+        Entity::Visit => serde_json::from_value::<NewVisit>(op.fields.clone())
+            .map(|v| v.photo.into_iter().collect()),
         _ => return Vec::new(),
     }
     .unwrap_or_default()

@@ -327,6 +327,25 @@ impl AddressBook {
     }
 }
 
+/// Key-care tags at roughly the rates a Zhengzhou community registers them.
+fn care_tags(rng: &mut impl Rng, member: &Member) -> Vec<String> {
+    let mut tags = Vec::new();
+    let mut tag = |tag: CareTag, p: f64| {
+        if rng.gen_bool(p) {
+            tags.push(tag.code().to_owned());
+        }
+    };
+    if member.age >= 75 {
+        tag(CareTag::EmptyNest, 0.25);
+    }
+    tag(CareTag::Disabled, 0.02);
+    tag(CareTag::LowIncome, 0.03);
+    if member.age >= 20 && member.male {
+        tag(CareTag::Veteran, 0.04);
+    }
+    tags
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -390,23 +409,4 @@ mod tests {
             }
         }
     }
-}
-
-/// Key-care tags at roughly the rates a Zhengzhou community registers them.
-fn care_tags(rng: &mut impl Rng, member: &Member) -> Vec<String> {
-    let mut tags = Vec::new();
-    let mut tag = |tag: CareTag, p: f64| {
-        if rng.gen_bool(p) {
-            tags.push(tag.code().to_owned());
-        }
-    };
-    if member.age >= 75 {
-        tag(CareTag::EmptyNest, 0.25);
-    }
-    tag(CareTag::Disabled, 0.02);
-    tag(CareTag::LowIncome, 0.03);
-    if member.age >= 20 && member.male {
-        tag(CareTag::Veteran, 0.04);
-    }
-    tags
 }

@@ -19,8 +19,8 @@
 
 use gridline_schema::validate::fields;
 use gridline_schema::wire::{
-    Action, ConflictRecord, EnterpriseRecord, Entity, HouseholdRecord, Operation, RegistryDelete,
-    RegistryEdit, ResidentRecord,
+    column, required, sql_value, Action, ConflictRecord, EnterpriseRecord, Entity, HouseholdRecord,
+    Operation, RegistryDelete, RegistryEdit, ResidentRecord,
 };
 use rusqlite::types::Value as Sql;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
@@ -32,53 +32,11 @@ use crate::changes;
 use crate::http::auth::DeviceSession;
 use crate::http::error::ApiError;
 
-/// Fields a new row must carry; the rest of [`editable`] may be left out.
-fn required(entity: Entity) -> &'static [&'static str] {
-    match entity {
-        Entity::Household => &["address", "head_name", "members"],
-        Entity::Resident => &[
-            "household_id",
-            "name",
-            "gender",
-            "birth_date",
-            "citizen_id",
-            "relation",
-        ],
-        _ => &[
-            "name",
-            "credit_code",
-            "legal_representative",
-            "address",
-            "industry",
-        ],
-    }
-}
-
 fn table(entity: Entity) -> &'static str {
     match entity {
         Entity::Household => "households",
         Entity::Resident => "residents",
         _ => "enterprises",
-    }
-}
-
-/// The column a field is stored in: lists are stored as JSON text.
-fn column(field: &str) -> &str {
-    match field {
-        "care_tags" => "care_tags_json",
-        other => other,
-    }
-}
-
-fn sql(value: &Value) -> Sql {
-    match value {
-        Value::Null => Sql::Null,
-        Value::Bool(b) => Sql::Integer(i64::from(*b)),
-        Value::Number(n) => n
-            .as_i64()
-            .map_or_else(|| Sql::Real(n.as_f64().unwrap_or(0.0)), Sql::Integer),
-        Value::String(s) => Sql::Text(s.clone()),
-        other => Sql::Text(other.to_string()),
     }
 }
 
@@ -174,7 +132,7 @@ fn create(
         Sql::Text(op.row_id.to_string()),
         Sql::Text(session.grid_code.clone()),
     ];
-    args.extend(values.values().map(sql));
+    args.extend(values.values().map(sql_value));
     conn.execute(&sql_text, params_from_iter(args))?;
     changes::record(
         conn,
@@ -332,7 +290,7 @@ fn update(
             Sql::Integer(version),
             Sql::Text(Value::Object(row.stamps).to_string()),
         ];
-        args.extend(written.values().map(sql));
+        args.extend(written.values().map(sql_value));
         conn.execute(&sql_text, params_from_iter(args))?;
         row.record.insert("version".into(), Value::from(version));
         changes::record(
