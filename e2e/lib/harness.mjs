@@ -196,7 +196,17 @@ export async function click(d, test) {
   const el = await find(d, test)
   await d.wait(until.elementIsVisible(el), 10000)
   await d.executeScript('arguments[0].scrollIntoView({block: "center"})', el)
-  await el.click()
+  // A closing popup's overlay fades out for a moment and takes the click:
+  // try again while it goes, for at most three seconds.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await el.click()
+      return
+    } catch (e) {
+      if (e.name !== 'ElementClickInterceptedError' || attempt >= 15) throw e
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+  }
 }
 
 export async function type(d, test, text) {

@@ -34,6 +34,19 @@ pub struct DeviceSession {
     token_sha256: String,
 }
 
+#[cfg(test)]
+impl DeviceSession {
+    /// A session of `account` on grid `g`, for unit tests.
+    pub fn for_tests(account: &str) -> DeviceSession {
+        DeviceSession {
+            account: account.to_owned(),
+            grid_code: "g".to_owned(),
+            device_id: "d".to_owned(),
+            token_sha256: String::new(),
+        }
+    }
+}
+
 impl FromRequestParts<AppState> for DeviceSession {
     type Rejection = ApiError;
 
@@ -49,6 +62,7 @@ impl FromRequestParts<AppState> for DeviceSession {
             return Ok(session);
         }
         let key = token_sha256.clone();
+        let generation = state.token_generation();
         let session = state
             .db(move |conn| {
                 let session = conn
@@ -69,7 +83,7 @@ impl FromRequestParts<AppState> for DeviceSession {
                 session.ok_or(ApiError::Unauthorized)
             })
             .await?;
-        state.cache_session(key, session.clone());
+        state.cache_session(key, session.clone(), generation);
         Ok(session)
     }
 }

@@ -21,8 +21,13 @@ use super::password_checks::PasswordChecks;
 use crate::store;
 
 /// Signed-in devices by token hash, so a request does not queue for the
-/// database only to learn who sent it.
-type TokenCache = std::sync::Mutex<HashMap<String, DeviceSession>>;
+/// database only to learn who sent it; and a generation that every
+/// revocation moves on, so a lookup that raced a revocation is not cached.
+#[derive(Default)]
+struct TokenCache {
+    sessions: HashMap<String, DeviceSession>,
+    generation: u64,
+}
 
 /// Tokens remembered at most; the cache starts over beyond this.
 const MAX_CACHED_TOKENS: usize = 20_000;
@@ -31,7 +36,7 @@ const MAX_CACHED_TOKENS: usize = 20_000;
 #[derive(Clone)]
 pub struct AppState {
     conn: Arc<Mutex<Connection>>,
-    tokens: Arc<TokenCache>,
+    tokens: Arc<std::sync::Mutex<TokenCache>>,
     photos_dir: Arc<PathBuf>,
     password_checks: Arc<PasswordChecks>,
     public_url: Option<Arc<str>>,
@@ -43,7 +48,7 @@ impl AppState {
         let conn = store::open(data_dir)?;
         Ok(AppState {
             conn: Arc::new(Mutex::new(conn)),
-            tokens: Arc::new(TokenCache::default()),
+            tokens: Arc::default(),
             photos_dir: Arc::new(store::photos_dir(data_dir)),
             password_checks: Arc::new(PasswordChecks::for_this_machine()),
             public_url: None,
@@ -65,27 +70,36 @@ impl AppState {
 
     /// The device a token belongs to, if it was seen and not revoked since.
     pub fn cached_session(&self, token_sha256: &str) -> Option<DeviceSession> {
-        self.tokens
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(token_sha256)
-            .cloned()
+        self.token_cache().sessions.get(token_sha256).cloned()
     }
 
-    pub fn cache_session(&self, token_sha256: String, session: DeviceSession) {
-        let mut tokens = self.tokens.lock().unwrap_or_else(|p| p.into_inner());
-        if tokens.len() >= MAX_CACHED_TOKENS {
-            tokens.clear();
+    /// Where revocations stand; read before looking a token up.
+    pub fn token_generation(&self) -> u64 {
+        self.token_cache().generation
+    }
+
+    /// Remembers a looked-up token, unless a revocation happened since the
+    /// lookup began (`generation`): the token read may be revoked by now.
+    pub fn cache_session(&self, token_sha256: String, session: DeviceSession, generation: u64) {
+        let mut cache = self.token_cache();
+        if cache.generation != generation {
+            return;
         }
-        tokens.insert(token_sha256, session);
+        if cache.sessions.len() >= MAX_CACHED_TOKENS {
+            cache.sessions.clear();
+        }
+        cache.sessions.insert(token_sha256, session);
     }
 
     /// Forgets every cached token of `account`: call after revoking any.
     pub fn forget_sessions_of(&self, account: &str) {
-        self.tokens
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .retain(|_, s| s.account != account);
+        let mut cache = self.token_cache();
+        cache.generation += 1;
+        cache.sessions.retain(|_, s| s.account != account);
+    }
+
+    fn token_cache(&self) -> std::sync::MutexGuard<'_, TokenCache> {
+        self.tokens.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// The gate every password check passes.
@@ -129,6 +143,25 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lookup_that_raced_a_revocation_is_not_cached() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::open(dir.path()).unwrap();
+        let session = DeviceSession::for_tests("jinhe01");
+
+        let before = state.token_generation();
+        state.forget_sessions_of("jinhe01");
+        state.cache_session("t".into(), session.clone(), before);
+        let after = state.token_generation();
+        state.cache_session("u".into(), session, after);
+
+        assert!(
+            state.cached_session("t").is_none(),
+            "read before the revocation"
+        );
+        assert!(state.cached_session("u").is_some());
+    }
 
     #[test]
     fn a_public_url_is_kept_without_its_trailing_slash() {

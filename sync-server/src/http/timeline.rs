@@ -88,11 +88,24 @@ pub fn take(
         Some((grid, Some(data))) if taker.grid_code.is_none_or(|g| g == grid) => {
             serde_json::from_value::<IssueRecord>(data).map_err(ApiError::internal)?
         }
+        // Not here at all: most likely the device's own report, still
+        // waiting for a photo. Try again later rather than refuse for good.
+        None if taker.actor == Actor::Leader => {
+            let message = format!("issue {} has not arrived yet", step.issue_id);
+            return Ok(Err(Refusal::retry("issue_missing", message)));
+        }
         _ => {
             let message = format!("issue {} is not in this grid", step.issue_id);
             return Ok(Err(Refusal::rejected("issue_missing", message)));
         }
     };
+    if let Some(p) = step.position {
+        let accuracy_ok = p.accuracy_m.is_none_or(|a| a.is_finite() && a >= 0.0);
+        if !gridline_schema::geo::is_real_fix(p.lat, p.lon) || !accuracy_ok {
+            let message = "the position is not a real fix, or its accuracy is negative";
+            return Ok(Err(Refusal::rejected("invalid_position", message)));
+        }
+    }
     let note = step
         .note
         .as_deref()

@@ -303,3 +303,25 @@ async fn a_household_with_residents_cannot_be_deleted() {
     assert_eq!(created[0].outcome, Outcome::Applied, "{created:?}");
     assert_eq!(refused[0].code.as_deref(), Some("household_not_empty"));
 }
+
+#[tokio::test]
+async fn an_edit_based_on_a_version_the_relay_never_had_or_stamped_as_another_device_is_refused() {
+    let fixture = Fixture::new();
+    let base = fixture.serve().await;
+    let (a, _, id) = two_devices_and_a_household(&base).await;
+    let mut foreign = edit(id, 1, json!({"members": 5}), "phone-a", 2_000);
+    foreign.hlc = "~".to_owned();
+
+    let beyond = a
+        .push(&[edit(id, 1_000_000, json!({"members": 4}), "phone-a", 2_000)])
+        .await;
+    let stamped = a.push(&[foreign]).await;
+
+    assert_eq!(beyond[0].code.as_deref(), Some("invalid_base_version"));
+    assert_eq!(stamped[0].code.as_deref(), Some("invalid_clock_stamp"));
+    assert_eq!(
+        fixture.count("SELECT members FROM households"),
+        3,
+        "nothing changed"
+    );
+}

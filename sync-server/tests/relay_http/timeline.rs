@@ -248,3 +248,33 @@ async fn dispatch_sets_the_deadline_devices_see() {
     assert_eq!(record.status, IssueStatus::Dispatched);
     assert_eq!(record.deadline_at_ms, Some(1_900_000_000_000));
 }
+
+#[tokio::test]
+async fn a_step_on_a_report_still_waiting_for_its_photo_waits_too_and_applies_after_it() {
+    let fixture = Fixture::new();
+    let base = fixture.serve().await;
+    let device = Device::login(&base, ACCOUNT_A).await;
+    let photo = jpeg(61);
+    let sha = sha256_hex(&photo);
+    let report = report_op("井盖缺失", vec![sha.clone()]);
+    let mut note = step_op(
+        report.row_id,
+        EventKind::Note,
+        IssueStatus::Reported,
+        vec![],
+    );
+    note.fields["note"] = json!("已设置警示标志");
+
+    let waiting = device.push(&[report.clone(), note.clone()]).await;
+    device.put_photo(&sha, photo).await;
+    let later = device.push(&[report, note]).await;
+
+    assert_eq!(
+        (waiting[0].outcome, waiting[1].outcome),
+        (Outcome::Retry, Outcome::Retry)
+    );
+    assert_eq!(
+        (later[0].outcome, later[1].outcome),
+        (Outcome::Applied, Outcome::Applied)
+    );
+}

@@ -25,7 +25,7 @@ use super::{is_stored, path_sha256, store_photo};
 use crate::http::auth::DeviceSession;
 use crate::http::error::ApiError;
 use crate::http::extract::ApiPath;
-use crate::http::state::{blocking, AppState};
+use crate::http::state::AppState;
 use crate::store;
 
 /// One part of an upload: bytes `first..=last` of `total`.
@@ -101,12 +101,16 @@ pub async fn put_part(
         return Ok((StatusCode::OK, Json(status)).into_response());
     }
     let path = part_path(state, &sha);
+    let parts_dir = state.photos_dir().join("parts");
     let key = sha.clone();
     // Under the database lock, so two uploads of one photo cannot interleave
-    // and the row always matches the file.
-    let received = state
+    // and the row always matches the file; the last part also takes the
+    // whole photo out of the parts folder there, so no later part can touch
+    // what is being checked.
+    let progress = state
         .db(move |conn| {
             let tx = conn.transaction()?;
+            let now = store::now_ms();
             let row: Option<(i64, i64)> = tx
                 .query_row(
                     "SELECT total_bytes, received FROM photo_uploads WHERE sha256 = ?1",
@@ -114,6 +118,9 @@ pub async fn put_part(
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )
                 .optional()?;
+            if row.is_none() {
+                forget_abandoned(&tx, &parts_dir, now)?;
+            }
             let on_disk = std::fs::metadata(&path).map_or(0, |m| m.len());
             let received = match row {
                 Some((total, received)) if total as u64 == range.total => {
@@ -124,7 +131,7 @@ pub async fn put_part(
             if range.first != received {
                 return Err(ApiError::UploadOffset { received });
             }
-            std::fs::create_dir_all(path.parent().expect("parts folder"))
+            std::fs::create_dir_all(&parts_dir)
                 .and_then(|()| {
                     let file = std::fs::OpenOptions::new()
                         .create(true)
@@ -138,38 +145,70 @@ pub async fn put_part(
                 })
                 .map_err(ApiError::internal)?;
             let received = received + range.len();
-            tx.execute(
-                "INSERT INTO photo_uploads (sha256, total_bytes, received, started_at_ms)
-                 VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (sha256) DO UPDATE SET total_bytes = ?2, received = ?3",
-                params![key, range.total as i64, received as i64, store::now_ms()],
-            )?;
+            let progress = if received < range.total {
+                tx.execute(
+                    "INSERT INTO photo_uploads (sha256, total_bytes, received, started_at_ms)
+                     VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (sha256) DO UPDATE SET total_bytes = ?2, received = ?3",
+                    params![key, range.total as i64, received as i64, now],
+                )?;
+                Progress::Partial(received)
+            } else {
+                let bytes = std::fs::read(&path).map_err(ApiError::internal)?;
+                let _ = std::fs::remove_file(&path);
+                tx.execute("DELETE FROM photo_uploads WHERE sha256 = ?1", params![key])?;
+                Progress::Complete(bytes)
+            };
             tx.commit()?;
-            Ok(received)
+            Ok(progress)
         })
         .await?;
 
-    if received < range.total {
-        let status = UploadStatus {
-            sha256: sha,
-            received,
-            complete: false,
-        };
-        return Ok((StatusCode::ACCEPTED, Json(status)).into_response());
+    match progress {
+        Progress::Partial(received) => {
+            let status = UploadStatus {
+                sha256: sha,
+                received,
+                complete: false,
+            };
+            Ok((StatusCode::ACCEPTED, Json(status)).into_response())
+        }
+        Progress::Complete(bytes) => {
+            let (status, receipt) = store_photo(state, sha, Bytes::from(bytes)).await?;
+            Ok((status, Json(receipt)).into_response())
+        }
     }
-    let path = part_path(state, &sha);
-    let read_path = path.clone();
-    let bytes = blocking(move || std::fs::read(&read_path).map_err(ApiError::internal)).await?;
-    let stored = store_photo(state, sha.clone(), Bytes::from(bytes)).await;
-    // Whether it was stored or refused, the part has served its purpose.
-    let _ = std::fs::remove_file(&path);
-    state
-        .db(move |conn| {
-            Ok(conn.execute("DELETE FROM photo_uploads WHERE sha256 = ?1", params![sha])?)
-        })
-        .await?;
-    let (status, receipt) = stored?;
-    Ok((status, Json(receipt)).into_response())
+}
+
+/// Where an upload stands after a part.
+enum Progress {
+    Partial(u64),
+    /// The whole photo, taken out of the parts folder.
+    Complete(Vec<u8>),
+}
+
+/// Parts untouched for this long are dropped: their phone has given up.
+const ABANDONED_AFTER_MS: i64 = 24 * 3_600_000;
+
+/// Drops uploads begun more than a day ago, rows and files.
+fn forget_abandoned(
+    conn: &rusqlite::Connection,
+    parts_dir: &std::path::Path,
+    now: i64,
+) -> Result<(), ApiError> {
+    let cutoff = now - ABANDONED_AFTER_MS;
+    let mut stmt = conn.prepare("SELECT sha256 FROM photo_uploads WHERE started_at_ms < ?1")?;
+    let stale: Vec<String> = stmt
+        .query_map([cutoff], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for sha in &stale {
+        let _ = std::fs::remove_file(parts_dir.join(format!("{sha}.part")));
+    }
+    conn.execute(
+        "DELETE FROM photo_uploads WHERE started_at_ms < ?1",
+        [cutoff],
+    )?;
+    Ok(())
 }
 
 /// `GET /api/v1/photos/{sha256}/upload`: how many bytes of the photo the

@@ -222,6 +222,19 @@ fn update(
         Ok(row) => row,
         Err(refusal) => return Ok(refusal.into()),
     };
+    // The stamp decides conflicts, so it must be well formed and the
+    // device's own; a base the relay never reached would hide them.
+    if !is_own_stamp(&op.hlc, &session.device_id) {
+        let message = "hlc must read <15-digit ms>-<5-digit counter>-<this device's id>";
+        return Ok(Refusal::rejected("invalid_clock_stamp", message).into());
+    }
+    if edit.base_version > row.version || edit.base_version < 0 {
+        let message = format!(
+            "base version {} is beyond the row's {}",
+            edit.base_version, row.version
+        );
+        return Ok(Refusal::rejected("invalid_base_version", message).into());
+    }
 
     let version = row.version + 1;
     let mut written = Map::new();
@@ -421,4 +434,13 @@ fn wire_record(entity: Entity, record: Value) -> serde_json::Result<Value> {
         Entity::Resident => serde_json::to_value(serde_json::from_value::<ResidentRecord>(record)?),
         _ => serde_json::to_value(serde_json::from_value::<EnterpriseRecord>(record)?),
     }
+}
+
+/// Whether `hlc` is `<15 digits>-<5 digits>-<device_id>`.
+fn is_own_stamp(hlc: &str, device_id: &str) -> bool {
+    let mut parts = hlc.splitn(3, '-');
+    let digits = |p: Option<&str>, n: usize| {
+        p.is_some_and(|p| p.len() == n && p.bytes().all(|b| b.is_ascii_digit()))
+    };
+    digits(parts.next(), 15) && digits(parts.next(), 5) && parts.next() == Some(device_id)
 }

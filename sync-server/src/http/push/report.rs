@@ -2,7 +2,7 @@
 //! device's grid, once all its photos have arrived.
 
 use gridline_schema::geo;
-use gridline_schema::wire::{IssueRecord, NewReport, Operation};
+use gridline_schema::wire::{Entity, IssueRecord, NewReport, Operation};
 use gridline_schema::{IssueSource, IssueStatus};
 use rusqlite::Connection;
 use serde::Deserialize;
@@ -43,10 +43,12 @@ pub fn file(
         return Ok(Refusal::rejected("row_exists", message).into());
     }
     if let Some(subject) = &issue.subject {
-        let known = matches!(
-            crate::changes::current(conn, subject.entity, subject.id)?,
-            Some((grid, Some(_))) if grid == session.grid_code
-        );
+        let registry = [Entity::Household, Entity::Resident, Entity::Enterprise];
+        let known = registry.contains(&subject.entity)
+            && matches!(
+                crate::changes::current(conn, subject.entity, subject.id)?,
+                Some((grid, Some(_))) if grid == session.grid_code
+            );
         if !known {
             let message = format!(
                 "{} {} is not in this grid",
