@@ -174,6 +174,24 @@ async fn a_wrong_id_number_is_refused_on_the_phone_with_its_code_and_nothing_is_
     };
     assert_eq!(at_relay, 1);
     assert_eq!(a.sync_state().unwrap().pending, 0);
+    let count = |db: &Path, sql: &str| -> i64 {
+        rusqlite::Connection::open(db)
+            .unwrap()
+            .query_row(sql, [&household], |r| r.get(0))
+            .unwrap()
+    };
+    let living = count(
+        &dir.path().join("a/gridline.db"),
+        "SELECT COUNT(*) FROM residents WHERE household_id = ?1 AND moved_out_at_ms IS NULL",
+    );
+    let members = count(
+        &dir.path().join("relay/relay.db"),
+        "SELECT members FROM households WHERE id = ?1",
+    );
+    assert_eq!(
+        members, living,
+        "the household's size follows its new member to the relay"
+    );
 }
 
 /// The demo's dispatched task in the leader's grid, and where it is.

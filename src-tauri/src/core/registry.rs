@@ -172,6 +172,9 @@ impl Device {
                 Value::Object(values.clone()),
                 now,
             )?;
+            if let Some(household) = values.get("household_id").and_then(Value::as_str) {
+                keep_household_size(tx, &author, household, now)?;
+            }
             Ok(())
         })?;
         tracing::info!(entity = entity.code(), row = %id, "registry row added");
@@ -355,4 +358,42 @@ fn row_version(conn: &Connection, entity: Entity, id: Uuid) -> Result<Option<i64
 /// Whether `field` is one the leader may change on `entity`.
 pub fn is_editable(entity: Entity, field: &str) -> bool {
     editable(entity).contains(&field)
+}
+
+/// A household never lists fewer members than the residents living in it:
+/// adding one beyond its count raises the count, as an edit of its own.
+fn keep_household_size(
+    tx: &Connection,
+    author: &Author<'_>,
+    household: &str,
+    now: i64,
+) -> Result<()> {
+    let (members, living, version): (i64, i64, i64) = tx.query_row(
+        "SELECT members, (SELECT COUNT(*) FROM residents WHERE household_id = ?1 AND moved_out_at_ms IS NULL), version
+           FROM households WHERE id = ?1",
+        [household],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    if living <= members || living > 99 {
+        return Ok(());
+    }
+    let mut set = Map::new();
+    set.insert("members".into(), Value::from(living));
+    write_fields(tx, Entity::Household, household, &set)?;
+    let id = Uuid::parse_str(household).map_err(|e| CoreError::Internal(e.to_string()))?;
+    let edit = RegistryEdit {
+        base_version: version,
+        set,
+        resolves: Vec::new(),
+    };
+    outbox::queue(
+        tx,
+        author,
+        Entity::Household,
+        id,
+        Action::Update,
+        serde_json::to_value(edit)?,
+        now,
+    )?;
+    Ok(())
 }

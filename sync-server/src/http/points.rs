@@ -3,8 +3,9 @@
 //! - `report_verified` (+5): the district verified an issue the leader
 //!   reported. A report closed as a duplicate is never verified, so it
 //!   earns nothing.
-//! - `handled_on_time` (+3): the leader marked a task handled, and the step
-//!   took effect, before its deadline (by the relay's clock).
+//! - `handled_on_time` (+3): the district verified a task the leader had
+//!   marked handled before its deadline (by the relay's clock). Credited at
+//!   verification, so a task returned as not done earns nothing.
 //! - `visit` (+1): a visit to a household or enterprise, at most
 //!   [`VISITS_CREDITED_PER_DAY`] a day (China time).
 //!

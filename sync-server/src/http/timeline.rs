@@ -9,7 +9,7 @@
 
 use gridline_schema::lifecycle::{self, Actor, EventKind};
 use gridline_schema::wire::{Entity, IssueEventRecord, IssueRecord, NewIssueEvent, Operation};
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use uuid::Uuid;
 
 use super::auth::DeviceSession;
@@ -184,7 +184,7 @@ pub fn take(
         ])?;
         let data = serde_json::to_value(&moved).map_err(ApiError::internal)?;
         changes::record(conn, &moved.grid_code, Entity::Issue, moved.id, Some(&data))?;
-        credit_points(conn, taker, &moved, step.kind, received_at_ms)?;
+        credit_points(conn, &moved, step.kind, received_at_ms)?;
     }
     Ok(Ok(Taken { event, refusal }))
 }
@@ -221,47 +221,56 @@ pub fn insert_event(conn: &Connection, e: &IssueEventRecord) -> Result<(), ApiEr
     Ok(())
 }
 
-/// The points a step that took effect earns (see [`points`]).
+/// The points a step that took effect earns (see [`points`]). Both are
+/// credited when the district verifies the issue, so a task returned as not
+/// done earns nothing for having been marked handled.
 fn credit_points(
     conn: &Connection,
-    taker: &Taker<'_>,
     issue: &IssueRecord,
     kind: EventKind,
     at_ms: i64,
 ) -> Result<(), ApiError> {
-    match kind {
-        EventKind::Verify => {
-            if let Some(reporter) = &issue.reported_by {
-                let reason = "report_verified";
-                points::credit(
-                    conn,
-                    &issue.grid_code,
-                    reporter,
-                    reason,
-                    issue.id,
-                    points::REPORT_VERIFIED,
-                    at_ms,
-                )?;
-            }
-        }
-        EventKind::Handle
-            if taker.actor == Actor::Leader
-                && issue
-                    .deadline_at_ms
-                    .is_none_or(|deadline| at_ms <= deadline) =>
+    if kind != EventKind::Verify {
+        return Ok(());
+    }
+    if let Some(reporter) = &issue.reported_by {
+        let reason = "report_verified";
+        points::credit(
+            conn,
+            &issue.grid_code,
+            reporter,
+            reason,
+            issue.id,
+            points::REPORT_VERIFIED,
+            at_ms,
+        )?;
+    }
+    let handled: Option<(String, i64)> = conn
+        .prepare_cached(
+            "SELECT actor, received_at_ms FROM issue_events
+              WHERE issue_id = ?1 AND kind = 'handle' AND effective = 1
+              ORDER BY received_at_ms DESC LIMIT 1",
+        )?
+        .query_row(params![issue.id.to_string()], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    if let Some((leader, handled_at)) = handled {
+        if issue
+            .deadline_at_ms
+            .is_none_or(|deadline| handled_at <= deadline)
         {
             let reason = "handled_on_time";
             points::credit(
                 conn,
                 &issue.grid_code,
-                taker.name,
+                &leader,
                 reason,
                 issue.id,
                 points::HANDLED_ON_TIME,
                 at_ms,
             )?;
         }
-        _ => {}
     }
     Ok(())
 }

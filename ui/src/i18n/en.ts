@@ -612,7 +612,7 @@ const en = {
     photoSize: 'Photos',
     pending: 'Waiting to sync',
     reveals: 'Full numbers shown',
-    revealsCount: '{n} times',
+    revealsCount: '{n}',
     logout: 'Log out',
     logoutPending: '{n} changes have not been sent; logging out loses them. Log out anyway?',
     logoutAnyway: 'Log out anyway',

@@ -158,7 +158,7 @@ const zhCN = {
       synced: '已同步',
       rejected: '被拒绝',
     },
-    receivedAt: '中继已接收 {time}',
+    receivedAt: '服务器已接收 {time}',
     rejectedReason: '原因：{reason}',
     acceptedAt: '区平台已受理 {time}',
     awaitingAcceptance: '等待区平台受理',
