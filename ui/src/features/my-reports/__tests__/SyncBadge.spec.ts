@@ -28,7 +28,9 @@ describe('SyncBadge', () => {
 
     expect(wrapper.attributes('data-sync')).toBe('synced')
     expect(wrapper.text()).toContain('已同步')
-    expect(wrapper.find('[data-test="my-report-received"]').text()).toBe('服务器已接收 3月5日 09:07')
+    expect(wrapper.find('[data-test="my-report-received"]').text()).toBe(
+      '服务器已接收 3月5日 09:07',
+    )
   })
 
   it('should show 被拒绝 with the localized reason, not the English message', async () => {
@@ -114,7 +116,9 @@ describe('ReportCard receipts', () => {
   it('should show both receipts: the relay received it at T and the district accepted it at T', async () => {
     const { wrapper } = await mountInApp(ReportCard, { props: { report: synced(acceptedAt) } })
 
-    expect(wrapper.find('[data-test="my-report-received"]').text()).toBe('服务器已接收 3月5日 09:07')
+    expect(wrapper.find('[data-test="my-report-received"]').text()).toBe(
+      '服务器已接收 3月5日 09:07',
+    )
     expect(wrapper.find('[data-test="my-report-accepted"]').text()).toBe(
       '区平台已受理 3月5日 10:42',
     )
