@@ -233,15 +233,13 @@ const en = {
     saving: 'Saving…',
   },
   timeline: {
+    platform: 'District platform',
     pending: 'Not synced',
     receivedAt: 'Received by the server {time}',
     notEffective: 'No effect',
     reasons: {
       stale_transition: 'The platform acted first; this step had no effect',
       transition_not_allowed: 'This step does not apply in that status; it had no effect',
-      wrong_password: 'The current password is wrong',
-      weak_password:
-        'The new password needs 8 to 128 characters and must differ from the current one',
       unknown: 'This step had no effect',
     },
     afterPhoto: 'Photo after handling',

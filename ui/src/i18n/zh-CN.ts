@@ -230,14 +230,13 @@ const zhCN = {
     saving: '正在保存…',
   },
   timeline: {
+    platform: '区平台',
     pending: '待同步',
     receivedAt: '服务器已接收 {time}',
     notEffective: '未生效',
     reasons: {
       stale_transition: '平台已先行处理，此操作未生效',
       transition_not_allowed: '当前状态下不能进行此操作，未生效',
-      wrong_password: '当前密码不正确',
-      weak_password: '新密码需 8 到 128 位，且不能与当前密码相同',
       unknown: '此操作未生效',
     },
     afterPhoto: '处置后照片',

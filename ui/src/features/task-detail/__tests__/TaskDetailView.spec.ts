@@ -224,3 +224,21 @@ describe('TaskDetailView', () => {
     )
   })
 })
+
+describe('TaskDetailView timeline', () => {
+  let wrapper: VueWrapper
+
+  afterEach(() => {
+    wrapper?.unmount()
+    stopSyncPolling()
+  })
+
+  it('names the district platform for its steps instead of its key, in Chinese', async () => {
+    const supervised = step({ id: 'e-2', kind: 'supervise', actor: 'district-platform' })
+    wrapper = (await open('supervised', [step({}), supervised])).wrapper
+
+    const texts = wrapper.findAll(sel('timeline-step')).map((s) => s.text())
+    expect(texts[1]).toContain('区平台')
+    expect(texts[1]).not.toContain('district-platform')
+  })
+})
