@@ -83,16 +83,29 @@ impl Relay {
         format!("http://{}", self.addr)
     }
 
-    /// Starts serving again on the same port.
+    /// Starts serving again on the same port. The port is bound here, in
+    /// the test's thread, so that if another process took it meanwhile
+    /// (fault campaigns run side by side) the run stops with that reason
+    /// instead of talking to a stranger's relay.
     pub async fn resume(&mut self) {
         let (data, addr) = (self.data.clone(), self.addr);
+        let listener = std::net::TcpListener::bind(addr).unwrap_or_else(|e| {
+            panic!(
+                "port {} was taken while the relay was down: {e}",
+                addr.port()
+            )
+        });
+        listener.set_nonblocking(true).unwrap();
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
             .build()
             .unwrap();
         runtime.spawn(async move {
-            gridline_relay::serve(data, addr)
+            let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
+            let state = gridline_relay::http::AppState::open(&data).expect("relay state");
+            let options = gridline_relay::http::ServeOptions::default();
+            gridline_relay::http::serve_with(listener, state, options, std::future::pending())
                 .await
                 .expect("relay serves");
         });
