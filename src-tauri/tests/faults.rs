@@ -3,8 +3,8 @@
 //! goes down mid-sync, and a device process killed mid-write.
 //!
 //! The randomized runs read two variables:
-//! - `GRIDLINE_FAULT_RUNS`: how many runs (default [`DEFAULT_RUNS`], under a
-//!   minute in a debug build on two cores);
+//! - `GRIDLINE_FAULT_RUNS`: how many runs (default [`DEFAULT_RUNS`], about
+//!   seven minutes in a debug build on two cores);
 //! - `GRIDLINE_FAULT_SEED`: the campaign's seed (default: from the clock).
 //!   Run `r` uses seed + `r`; a failing run prints its own seed, and
 //!   `GRIDLINE_FAULT_SEED=<that> GRIDLINE_FAULT_RUNS=1` replays it: the same
@@ -45,7 +45,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use sha2::{Digest, Sha256};
 
 /// Runs when `GRIDLINE_FAULT_RUNS` is not set.
-const DEFAULT_RUNS: u64 = 20;
+const DEFAULT_RUNS: u64 = 200;
 /// Photos are drawn from a small pool, so some are shared between reports.
 const PHOTO_POOL: u64 = 6;
 const PHRASES: [&str; 5] = [
