@@ -18,6 +18,7 @@
 //! issue, [`registry`] creates, merges and deletes registry rows, and
 //! [`super::timeline`] takes a step in an issue's life.
 
+mod conflicts;
 mod registry;
 mod report;
 mod visit;
